@@ -1,0 +1,111 @@
+"""A whole, validated graph in memory: what a loader hands to a store.
+
+``GraphData`` holds typed property values (``None`` for unknown) keyed by the model's
+names. It is what every store writes atomically, and what a snapshot is built from.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind, RelType
+
+__all__ = ["GraphData", "Node", "Rel", "to_networkx"]
+
+Value = str | int | float | bool | list[str] | None
+
+
+@dataclass(frozen=True)
+class Node:
+    """One node: its kind and its properties (``id`` and ``name`` among them)."""
+
+    kind: NodeKind
+    props: dict[str, Value]
+
+    @property
+    def id(self) -> str:
+        return str(self.props["id"])
+
+
+@dataclass(frozen=True)
+class Rel:
+    """One relationship between two node ids, with the properties every relationship has."""
+
+    type: RelType
+    source: str
+    target: str
+    props: dict[str, Value]
+
+
+@dataclass
+class GraphData:
+    """A whole graph: nodes, relationships and dataset metadata (``meta.csv``)."""
+
+    nodes: list[Node] = field(default_factory=list)
+    rels: list[Rel] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def nodes_of(self, kind: NodeKind) -> list[Node]:
+        return [n for n in self.nodes if n.kind is kind]
+
+    def rels_of(self, rtype: RelType) -> list[Rel]:
+        return [r for r in self.rels if r.type is rtype]
+
+    def counts(self) -> dict[str, int]:
+        """Count per node label and relationship type (zero for kinds with none)."""
+        out: dict[str, int] = {k.value: 0 for k in NodeKind}
+        out.update({t.value: 0 for t in RelType})
+        for n in self.nodes:
+            out[n.kind.value] += 1
+        for r in self.rels:
+            out[r.type.value] += 1
+        return out
+
+    def fingerprint(self) -> str:
+        """A content hash: the same data gives the same version, whatever its order."""
+        h = hashlib.sha256()
+        for line in sorted(
+            json.dumps([n.kind.value, n.props], sort_keys=True, default=str) for n in self.nodes
+        ):
+            h.update(line.encode())
+        for line in sorted(
+            json.dumps([r.type.value, r.source, r.target, r.props], sort_keys=True, default=str)
+            for r in self.rels
+        ):
+            h.update(line.encode())
+        h.update(json.dumps(self.meta, sort_keys=True).encode())
+        return h.hexdigest()[:16]
+
+
+def to_networkx(nodes: Iterable[Node], rels: Iterable[Rel]) -> nx.MultiDiGraph:
+    """Build the analytics snapshot: node ``kind`` + properties; edges keyed by type.
+
+    >>> from graph.model import NodeKind, RelType
+    >>> g = to_networkx(
+    ...     [Node(NodeKind.THEME, {"id": "t", "name": "T"}),
+    ...      Node(NodeKind.CHALLENGE, {"id": "c", "name": "C"})],
+    ...     [Rel(RelType.IN_THEME, "c", "t", {"basis": "stated"})],
+    ... )
+    >>> g.nodes["c"]["kind"], list(g.edges(keys=True, data="basis"))
+    ('Challenge', [('c', 't', 'IN_THEME', 'stated')])
+    """
+    g: nx.MultiDiGraph = nx.MultiDiGraph()
+    for n in nodes:
+        attrs: dict[str, Any] = dict(n.props)
+        attrs["kind"] = n.kind.value
+        g.add_node(n.id, **attrs)
+    for r in rels:
+        attrs = {p.name: r.props.get(p.name) for p in REL_PROPERTIES}
+        attrs["type"] = r.type.value
+        g.add_edge(r.source, r.target, key=r.type.value, **attrs)
+    return g
+
+
+def property_names(kind: NodeKind) -> tuple[str, ...]:
+    return NODE_KINDS[kind].property_names

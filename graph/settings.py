@@ -1,0 +1,84 @@
+"""Settings: the one module that reads the environment.
+
+Every setting has a default that runs on a fresh machine with no server: the embedded
+graph database file under ``var/`` in the project folder. See ``.env.example``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+__all__ = ["PROJECT_ROOT", "Settings", "load_settings"]
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+BUNDLED_DATASET = PROJECT_ROOT / "data" / "grand-challenges"
+BACKENDS = ("embedded", "neo4j")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+def _float(env: Mapping[str, str], name: str, default: float, low: float, high: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ValueError(f"{name} must be a number, not {raw!r}") from None
+    if not low <= value <= high:
+        raise ValueError(f"{name} must be between {low} and {high}, not {value}")
+    return value
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Where the graph lives and the limits of the read-only query console."""
+
+    backend: str = "embedded"
+    db_path: Path = PROJECT_ROOT / "var" / "grand-challenges.lbug"
+    dataset: Path = BUNDLED_DATASET
+    neo4j_uri: str | None = None
+    neo4j_user: str = "neo4j"
+    neo4j_password: str = field(default="", repr=False)
+    neo4j_database: str = "neo4j"
+    query_timeout_s: float = 5.0
+    query_max_rows: int = 1000
+
+
+def load_settings(env: Mapping[str, str] | None = None) -> Settings:
+    """Read settings from ``env`` (default: the process environment).
+
+    >>> load_settings({"GCX_BACKEND": "embedded", "GCX_DB_PATH": "/tmp/x.lbug"}).db_path
+    PosixPath('/tmp/x.lbug')
+    """
+    env = os.environ if env is None else env
+    backend = env.get("GCX_BACKEND", "embedded").strip().lower() or "embedded"
+    if backend not in BACKENDS:
+        raise ValueError(f"GCX_BACKEND must be one of {', '.join(BACKENDS)}, not {backend!r}")
+    defaults = Settings()
+    db_path = Path(env["GCX_DB_PATH"]).expanduser() if env.get("GCX_DB_PATH") else defaults.db_path
+    return Settings(
+        backend=backend,
+        db_path=db_path,
+        dataset=Path(env["GCX_DATASET"]).expanduser() if env.get("GCX_DATASET") else BUNDLED_DATASET,
+        neo4j_uri=env.get("NEO4J_URI") or None,
+        neo4j_user=env.get("NEO4J_USER", "neo4j"),
+        neo4j_password=env.get("NEO4J_PASSWORD", ""),
+        neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
+        query_timeout_s=_float(env, "GCX_QUERY_TIMEOUT", defaults.query_timeout_s, 0.1, 300.0),
+        query_max_rows=_int(env, "GCX_QUERY_MAX_ROWS", defaults.query_max_rows, 1, 1_000_000),
+    )

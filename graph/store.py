@@ -1,0 +1,201 @@
+"""The store interface that both backends implement, and the factory that picks one.
+
+A store is small on purpose: write a whole validated graph atomically, read it back as a
+networkx snapshot, run a read-only Cypher query with a timeout and a row cap, and report
+its data version and counts. The public methods here do the shared checks and call one
+hook per backend; features are written once, over the snapshot, so both backends behave
+the same.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import networkx as nx
+
+from graph.data import GraphData
+from graph.errors import QueryError
+from graph.readonly import check_read_only
+from graph.settings import Settings, load_settings
+
+__all__ = ["QueryResult", "Store", "StoreInfo", "open_store"]
+
+#: Types a console parameter may have (JSON values).
+_PARAM_TYPES = (str, int, float, bool, type(None), list, dict)
+
+
+@dataclass(frozen=True)
+class StoreInfo:
+    """What a store holds: its data version, when it was loaded, counts and dataset metadata."""
+
+    backend: str
+    version: str
+    loaded_at: str
+    counts: dict[str, int]
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QueryResult:
+    """A console query's answer: column names, rows (capped), and whether the cap bit."""
+
+    columns: list[str]
+    rows: list[list[Any]]
+    truncated: bool
+    elapsed_ms: float
+
+
+def _check_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
+    if params is None:
+        return {}
+    if not isinstance(params, Mapping):
+        raise QueryError("parameters must be an object of names to values")
+    out: dict[str, Any] = {}
+    for key, value in params.items():
+        if not isinstance(key, str) or not key.isidentifier():
+            raise QueryError(f"parameter name {key!r} is not a valid identifier")
+        if not isinstance(value, _PARAM_TYPES):
+            raise QueryError(f"parameter {key!r} must be a JSON value")
+        if isinstance(value, float) and not math.isfinite(value):
+            raise QueryError(f"parameter {key!r} must be a finite number")
+        out[key] = value
+    return out
+
+
+def jsonable(value: Any) -> Any:
+    """Turn a driver value (node, relationship, date, ...) into plain JSON data."""
+    if value is None or isinstance(value, str | int | bool):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [jsonable(v) for v in value]
+    return str(value)
+
+
+class Store(ABC):
+    """One graph database holding the Grand Challenges graph.
+
+    Subclasses implement the ``_`` hooks; callers use the public methods, which validate
+    input and cache the snapshot per data version.
+    """
+
+    backend: str = "abstract"
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._snapshot_lock = threading.Lock()
+        self._snapshot: tuple[str, nx.MultiDiGraph] | None = None
+
+    # -- public API --------------------------------------------------------------------
+    def replace(self, data: GraphData) -> StoreInfo:
+        """Replace the whole graph with ``data``, atomically: readers see old or new."""
+        return self._replace(data)
+
+    def info(self) -> StoreInfo:
+        """The data version, load time, counts per label and type, and dataset metadata."""
+        return self._info()
+
+    def snapshot(self) -> nx.MultiDiGraph:
+        """The whole graph as a frozen networkx ``MultiDiGraph`` (cached per version).
+
+        Nodes carry ``kind`` and their properties; edges are keyed by relationship type
+        and carry ``type``, ``basis`` and the other relationship properties. Frozen: copy
+        it (``nx.MultiDiGraph(g)``) before changing it.
+        """
+        version = self.info().version
+        with self._snapshot_lock:
+            if self._snapshot is None or self._snapshot[0] != version:
+                graph = self._read_graph()
+                self._snapshot = (version, nx.freeze(graph))
+            return self._snapshot[1]
+
+    def query(
+        self,
+        cypher: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        timeout_s: float | None = None,
+        max_rows: int | None = None,
+    ) -> QueryResult:
+        """Run a read-only Cypher query with a time limit and a row cap.
+
+        Refuses writes before running (:class:`graph.errors.QueryRefused`), then runs on a
+        read-only handle; stops at ``timeout_s`` (:class:`graph.errors.QueryTimeout`) and
+        returns at most ``max_rows`` rows with ``truncated`` set when there were more.
+        """
+        if not isinstance(cypher, str):
+            raise QueryError("the query must be a string")
+        if len(cypher) > 20_000:
+            raise QueryError("the query is longer than 20,000 characters")
+        check_read_only(cypher)
+        bound = _check_params(params)
+        timeout = self.settings.query_timeout_s if timeout_s is None else timeout_s
+        cap = self.settings.query_max_rows if max_rows is None else max_rows
+        if not 0 < timeout <= 300:
+            raise QueryError("the time limit must be between 0 and 300 seconds")
+        if not 0 < cap <= 1_000_000:
+            raise QueryError("the row cap must be between 1 and 1,000,000")
+        start = time.perf_counter()
+        columns, rows, truncated = self._run_read(cypher, bound, timeout, cap)
+        elapsed = (time.perf_counter() - start) * 1000
+        return QueryResult(columns, [[jsonable(v) for v in r] for r in rows], truncated, elapsed)
+
+    def close(self) -> None:
+        """Release the database handle."""
+        self._close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- per-backend hooks -------------------------------------------------------------
+    @abstractmethod
+    def _replace(self, data: GraphData) -> StoreInfo: ...
+
+    @abstractmethod
+    def _info(self) -> StoreInfo: ...
+
+    @abstractmethod
+    def _read_graph(self) -> nx.MultiDiGraph: ...
+
+    @abstractmethod
+    def _run_read(
+        self, cypher: str, params: dict[str, Any], timeout_s: float, max_rows: int
+    ) -> tuple[list[str], list[list[Any]], bool]: ...
+
+    @abstractmethod
+    def _close(self) -> None: ...
+
+
+def open_store(settings: Settings | None = None) -> Store:
+    """Open the store the settings name (``GCX_BACKEND``): embedded by default.
+
+    >>> import tempfile, pathlib
+    >>> from graph.settings import Settings
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.lbug"
+    >>> store = open_store(Settings(db_path=path))
+    >>> store.backend
+    'embedded'
+    """
+    settings = settings or load_settings()
+    if settings.backend == "neo4j":
+        from graph.neo4j_store import Neo4jStore
+
+        return Neo4jStore(settings)
+    from graph.embedded import EmbeddedStore
+
+    return EmbeddedStore(settings)
