@@ -1,0 +1,52 @@
+"""The Grand Challenges graph: model, stores, and the analyses every front end shares.
+
+Web, CLI and notebooks all come in here::
+
+    from graph import open_store, addressing
+    store = open_store()              # GCX_BACKEND / GCX_DB_PATH from the environment
+    g = store.snapshot()              # a frozen networkx MultiDiGraph
+    addressing(g, challenge="the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day")
+
+``graph`` never imports ``web`` or ``loaders``.
+"""
+
+from graph.addressing import Addressing, EvidencePath, addressing, partners_addressing
+from graph.coverage import Coverage, coverage
+from graph.errors import (
+    GraphError,
+    GraphNotLoaded,
+    GraphUnavailable,
+    NotFound,
+    QueryError,
+    QueryRefused,
+    QueryTimeout,
+)
+from graph.model import NODE_KINDS, REL_TYPES, NodeKind, RelType
+from graph.settings import Settings, load_settings
+from graph.store import QueryResult, Store, StoreInfo, open_store
+
+__all__ = [
+    "NODE_KINDS",
+    "REL_TYPES",
+    "Addressing",
+    "Coverage",
+    "EvidencePath",
+    "GraphError",
+    "GraphNotLoaded",
+    "GraphUnavailable",
+    "NodeKind",
+    "NotFound",
+    "QueryError",
+    "QueryRefused",
+    "QueryResult",
+    "QueryTimeout",
+    "RelType",
+    "Settings",
+    "Store",
+    "StoreInfo",
+    "addressing",
+    "coverage",
+    "load_settings",
+    "open_store",
+    "partners_addressing",
+]

@@ -10,13 +10,16 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import networkx as nx
 
 from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind, RelType
 
-__all__ = ["GraphData", "Node", "Rel", "to_networkx"]
+__all__ = ["GraphData", "Node", "Rel", "Snapshot", "to_networkx"]
+
+#: The analytics snapshot: a networkx multigraph keyed by node id.
+Snapshot: TypeAlias = "nx.MultiDiGraph[str]"
 
 Value = str | int | float | bool | list[str] | None
 
@@ -83,7 +86,7 @@ class GraphData:
         return h.hexdigest()[:16]
 
 
-def to_networkx(nodes: Iterable[Node], rels: Iterable[Rel]) -> nx.MultiDiGraph:
+def to_networkx(nodes: Iterable[Node], rels: Iterable[Rel]) -> Snapshot:
     """Build the analytics snapshot: node ``kind`` + properties; edges keyed by type.
 
     >>> from graph.model import NodeKind, RelType
@@ -95,7 +98,7 @@ def to_networkx(nodes: Iterable[Node], rels: Iterable[Rel]) -> nx.MultiDiGraph:
     >>> g.nodes["c"]["kind"], list(g.edges(keys=True, data="basis"))
     ('Challenge', [('c', 't', 'IN_THEME', 'stated')])
     """
-    g: nx.MultiDiGraph = nx.MultiDiGraph()
+    g: Snapshot = nx.MultiDiGraph()
     for n in nodes:
         attrs: dict[str, Any] = dict(n.props)
         attrs["kind"] = n.kind.value

@@ -22,9 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import ladybug
-import networkx as nx
 
-from graph.data import GraphData, Node, Rel, to_networkx
+from graph.data import GraphData, Node, Rel, Snapshot, to_networkx
 from graph.errors import GraphNotLoaded, GraphUnavailable, QueryError, QueryTimeout
 from graph.model import NODE_KINDS, REL_PROPERTIES, REL_TYPES, NodeKind, PropType, RelType
 from graph.settings import Settings
@@ -75,6 +74,15 @@ def _rel_insert(rtype: RelType, a: NodeKind, b: NodeKind) -> str:
         f"UNWIND $rows AS r MATCH (a:{a.value} {{id: r.source}}), (b:{b.value} {{id: r.target}}) "
         f"CREATE (a)-[:{rtype.value} {{{assigns}}}]->(b)"
     )
+
+
+def _all_rows(
+    conn: ladybug.Connection, query: str, params: dict[str, Any] | None = None
+) -> list[list[Any]]:
+    result = conn.execute(query, params or {})
+    if isinstance(result, list):
+        raise QueryError("run one statement at a time")
+    return [list(row) for row in result.get_all()]
 
 
 def _clean(props: dict[str, Any]) -> dict[str, Any]:
@@ -197,11 +205,11 @@ class EmbeddedStore(Store):
     def _count(conn: ladybug.Connection) -> dict[str, int]:
         counts: dict[str, int] = {}
         for kind in NodeKind:
-            res = conn.execute(f"MATCH (n:{kind.value}) RETURN count(n)")
-            counts[kind.value] = int(res.get_next()[0])
+            rows = _all_rows(conn, f"MATCH (n:{kind.value}) RETURN count(n)")
+            counts[kind.value] = int(rows[0][0])
         for rtype in RelType:
-            res = conn.execute(f"MATCH ()-[r:{rtype.value}]->() RETURN count(r)")
-            counts[rtype.value] = int(res.get_next()[0])
+            rows = _all_rows(conn, f"MATCH ()-[r:{rtype.value}]->() RETURN count(r)")
+            counts[rtype.value] = int(rows[0][0])
         return counts
 
     def _prune(self, current: Path) -> None:
@@ -219,21 +227,19 @@ class EmbeddedStore(Store):
     def _info(self) -> StoreInfo:
         return self._handle()[2]
 
-    def _read_graph(self) -> nx.MultiDiGraph:
+    def _read_graph(self) -> Snapshot:
         _, db, _ = self._handle()
         conn = ladybug.Connection(db)
         try:
             nodes: list[Node] = []
             for kind in NodeKind:
-                res = conn.execute(f"MATCH (n:{kind.value}) RETURN n")
-                while res.has_next():
-                    nodes.append(Node(kind, _clean(res.get_next()[0])))
+                for (props,) in _all_rows(conn, f"MATCH (n:{kind.value}) RETURN n"):
+                    nodes.append(Node(kind, _clean(props)))
             rels: list[Rel] = []
+            query = "MATCH (a)-[r:{}]->(b) RETURN a.id, b.id, r"
             for rtype in RelType:
-                res = conn.execute(f"MATCH (a)-[r:{rtype.value}]->(b) RETURN a.id, b.id, r")
-                while res.has_next():
-                    source, target, props = res.get_next()
-                    rels.append(Rel(rtype, source, target, _clean(props)))
+                for source, target, props in _all_rows(conn, query.format(rtype.value)):
+                    rels.append(Rel(rtype, str(source), str(target), _clean(props)))
         finally:
             conn.close()
         return to_networkx(nodes, rels)
@@ -273,7 +279,7 @@ class EmbeddedStore(Store):
                     raise QueryTimeout(
                         f"the query ran past its time limit of {timeout_s:g} s and was stopped"
                     )
-                rows.append([_value(v) for v in result.get_next()])
+                rows.append([_value(v) for v in list(result.get_next())])
             return columns, rows, truncated
         finally:
             watchdog.cancel()
@@ -292,7 +298,10 @@ def _value(value: Any) -> Any:
         if "_LABEL" in value and "_SRC" in value:
             return {"_type": value["_LABEL"], **_clean(value)}
         if "_LABEL" in value:
-            return {"_label": value["_LABEL"], **{k: v for k, v in _clean(value).items() if v is not None}}
+            return {
+                "_label": value["_LABEL"],
+                **{k: v for k, v in _clean(value).items() if v is not None},
+            }
         return {k: _value(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_value(v) for v in value]

@@ -153,7 +153,11 @@ NODE_KINDS: dict[NodeKind, NodeSpec] = {
                     required=True,
                     doc="false for catalysts known by name only (no public page)",
                 ),
-                Property("tags_complete", PropType.BOOL, doc="whether the page's theme tags were seen whole"),
+                Property(
+                    "tags_complete",
+                    PropType.BOOL,
+                    doc="whether the page's theme tags were seen whole",
+                ),
                 Property("url"),
                 Property("notes"),
                 _SOURCE,
@@ -180,7 +184,7 @@ NODE_KINDS: dict[NodeKind, NodeSpec] = {
                 Property(
                     "possible_same_as",
                     PropType.STRING_LIST,
-                    doc="ids of partners that may be the same organisation (unverified, not merged)",
+                    doc="ids of partners that may be the same organisation (unverified)",
                 ),
                 _SOURCE,
             ),
@@ -267,7 +271,7 @@ NODE_KINDS: dict[NodeKind, NodeSpec] = {
                 Property("notes"),
                 _SOURCE,
             ),
-            "A grant, summit session, pledge, fellowship or similar that links partners to the map.",
+            "A grant, summit session, pledge or fellowship that links partners to the map.",
         ),
     )
 }

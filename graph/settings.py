@@ -74,7 +74,9 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         backend=backend,
         db_path=db_path,
-        dataset=Path(env["GCX_DATASET"]).expanduser() if env.get("GCX_DATASET") else BUNDLED_DATASET,
+        dataset=Path(env["GCX_DATASET"]).expanduser()
+        if env.get("GCX_DATASET")
+        else BUNDLED_DATASET,
         neo4j_uri=env.get("NEO4J_URI") or None,
         neo4j_user=env.get("NEO4J_USER", "neo4j"),
         neo4j_password=env.get("NEO4J_PASSWORD", ""),

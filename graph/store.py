@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.data import GraphData
+from graph.data import GraphData, Snapshot
 from graph.errors import QueryError
 from graph.readonly import check_read_only
 from graph.settings import Settings, load_settings
@@ -96,7 +96,7 @@ class Store(ABC):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._snapshot_lock = threading.Lock()
-        self._snapshot: tuple[str, nx.MultiDiGraph] | None = None
+        self._snapshot: tuple[str, Snapshot] | None = None
 
     # -- public API --------------------------------------------------------------------
     def replace(self, data: GraphData) -> StoreInfo:
@@ -107,7 +107,7 @@ class Store(ABC):
         """The data version, load time, counts per label and type, and dataset metadata."""
         return self._info()
 
-    def snapshot(self) -> nx.MultiDiGraph:
+    def snapshot(self) -> Snapshot:
         """The whole graph as a frozen networkx ``MultiDiGraph`` (cached per version).
 
         Nodes carry ``kind`` and their properties; edges are keyed by relationship type
@@ -170,7 +170,7 @@ class Store(ABC):
     def _info(self) -> StoreInfo: ...
 
     @abstractmethod
-    def _read_graph(self) -> nx.MultiDiGraph: ...
+    def _read_graph(self) -> Snapshot: ...
 
     @abstractmethod
     def _run_read(
@@ -195,7 +195,8 @@ def open_store(settings: Settings | None = None) -> Store:
     if settings.backend == "neo4j":
         from graph.neo4j_store import Neo4jStore
 
-        return Neo4jStore(settings)
+        neo4j_store: Store = Neo4jStore(settings)
+        return neo4j_store
     from graph.embedded import EmbeddedStore
 
     return EmbeddedStore(settings)

@@ -86,7 +86,9 @@ class _Reader:
             self.problem(name, 0, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
             return []
         if raw.startswith(b"\xef\xbb\xbf"):
-            self.problem(name, 1, "file starts with a byte-order mark: save it as UTF-8 without BOM")
+            self.problem(
+                name, 1, "file starts with a byte-order mark: save it as UTF-8 without BOM"
+            )
             return []
         try:
             text = raw.decode("utf-8")
@@ -129,9 +131,7 @@ class _Reader:
                 bad = False
                 for col, cell in zip(header, record, strict=True):
                     if len(cell) > MAX_FIELD:
-                        self.problem(
-                            name, start, f"{col}: longer than {MAX_FIELD:,} characters"
-                        )
+                        self.problem(name, start, f"{col}: longer than {MAX_FIELD:,} characters")
                         bad = True
                     elif _CONTROL.search(cell):
                         self.problem(name, start, f"{col}: contains a control character")
@@ -239,7 +239,7 @@ def read_dataset(folder: Path) -> GraphData:
                 nodes.append(Node(kind, props))
 
     rels: list[Rel] = []
-    seen: dict[tuple[str, str, str], int] = {}
+    seen_rels: dict[tuple[str, str, str], int] = {}
     for line, row in reader.rows(REL_FILE, REL_COLUMNS):
         rtype_text = row["type"].strip()
         try:
@@ -269,41 +269,43 @@ def read_dataset(folder: Path) -> GraphData:
                     f"{pair[1].value} {target!r} (it joins {ends})",
                 )
                 ok = False
-        props: dict[str, Value] = {}
+        rprops: dict[str, Value] = {}
         for prop in REL_PROPERTIES:
             good, value = _parse(reader, REL_FILE, line, prop.name, prop.type, row[prop.name])
             ok = ok and good
-            props[prop.name] = value
-        basis = props.get("basis")
+            rprops[prop.name] = value
+        basis = rprops.get("basis")
         if basis not in BASES:
             reader.problem(REL_FILE, line, f"basis: expected stated or inferred, not {basis!r}")
             ok = False
-        elif basis == "stated" and not props.get("source_url"):
+        elif basis == "stated" and not rprops.get("source_url"):
             reader.problem(REL_FILE, line, "source_url: required when basis is stated")
             ok = False
-        elif basis == "inferred" and not props.get("method"):
+        elif basis == "inferred" and not rprops.get("method"):
             reader.problem(REL_FILE, line, "method: required when basis is inferred (say how)")
             ok = False
         key = (rtype.value, source, target)
-        if ok and key in seen:
+        if ok and key in seen_rels:
             reader.problem(
-                REL_FILE, line, f"duplicate relationship {rtype.value} {source!r} -> {target!r} "
-                f"(first at line {seen[key]})"
+                REL_FILE,
+                line,
+                f"duplicate relationship {rtype.value} {source!r} -> {target!r} "
+                f"(first at line {seen_rels[key]})",
             )
             ok = False
         if ok:
-            seen[key] = line
-            rels.append(Rel(rtype, source, target, props))
+            seen_rels[key] = line
+            rels.append(Rel(rtype, source, target, rprops))
 
     meta: dict[str, str] = {}
     for line, row in reader.rows(META_FILE, META_COLUMNS, required=False):
-        key = row["key"].strip()
-        if not key:
-            reader.problem(META_FILE, line, "key: required, but empty")
-        elif key in meta:
-            reader.problem(META_FILE, line, f"duplicate key {key!r}")
+        meta_key = row["meta_key"].strip()
+        if not meta_key:
+            reader.problem(META_FILE, line, "meta_key: required, but empty")
+        elif meta_key in meta:
+            reader.problem(META_FILE, line, f"duplicate meta_key {meta_key!r}")
         else:
-            meta[key] = row["value"]
+            meta[meta_key] = row["value"]
     if "map_challenge_count" in meta:
         try:
             if int(meta["map_challenge_count"]) < 0:

@@ -25,7 +25,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind  # noqa: E402
+from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind
 
 LIST_SEP = " | "
 SEED_SOURCE = "client document: Beyond100K partner commitments listing, entries L-N"
@@ -243,15 +243,22 @@ def convert(raw: Path) -> Builder:
         if not targets and "state course requirements" in k["mapping_basis"]:
             targets = [name_only["state course requirements for stem in high schools"]]
         for slug in targets:
-            b.rel("CORRESPONDS_TO", kid, slug, "inferred", k["source_urls"], method=k["mapping_basis"])
+            b.rel(
+                "CORRESPONDS_TO", kid, slug, "inferred", k["source_urls"], method=k["mapping_basis"]
+            )
 
     # Partners (harvest), then the seed list merged by exact normalised name
     partner_by_name: dict[str, str] = {}
     commitment_no: dict[str, int] = defaultdict(int)
 
     def add_commitment(
-        pid: str, text: str, era: str, label: str | None, sources: list[str],
-        date: str | None = None, notes: str | None = None,
+        pid: str,
+        text: str,
+        era: str,
+        label: str | None,
+        sources: list[str],
+        date: str | None = None,
+        notes: str | None = None,
     ) -> None:
         commitment_no[pid] += 1
         cid = f"commitment-{pid}-{commitment_no[pid]}"
@@ -288,21 +295,28 @@ def convert(raw: Path) -> Builder:
                 "explicitly_called_partner": p["explicitly_called_partner"],
                 "possible_same_as": list(p.get("possible_same_as") or []),
                 "source_url": list(p["source_urls"])
-                + [d["source_url"] for d in p["descriptions"] if d["source_url"] not in p["source_urls"]],
+                + [
+                    d["source_url"]
+                    for d in p["descriptions"]
+                    if d["source_url"] not in p["source_urls"]
+                ],
             },
         )
         for c in p["commitments"]:
-            notes = "; ".join(
-                f"{k}: {c[k]}" for k in ("completeness", "note") if c.get(k)
-            ) or None
+            notes = "; ".join(f"{k}: {c[k]}" for k in ("completeness", "note") if c.get(k)) or None
             for item in c["items"]:
                 add_commitment(
                     pid, item, c["era"], c["label"], [c["source_url"]], c.get("date_shown"), notes
                 )
             for item in c.get("additional_intentions") or []:
                 add_commitment(
-                    pid, item, c["era"], c["additional_intentions_label"], [c["source_url"]],
-                    c.get("date_shown"), notes,
+                    pid,
+                    item,
+                    c["era"],
+                    c["additional_intentions_label"],
+                    [c["source_url"]],
+                    c.get("date_shown"),
+                    notes,
                 )
 
     for s in seed:
@@ -357,7 +371,9 @@ def convert(raw: Path) -> Builder:
                 "year": int(year.group(1)) if year else None,
                 "url": link.get("project_team_url"),
                 "contact": None,
-                "source_url": [u for u in (link.get("project_team_url"), *link["source_urls"]) if u],
+                "source_url": [
+                    u for u in (link.get("project_team_url"), *link["source_urls"]) if u
+                ],
             },
         )
     for team in b.nodes[NodeKind.PROJECT_TEAM].values():
@@ -374,7 +390,9 @@ def convert(raw: Path) -> Builder:
     # Stated links
     activities: dict[str, Row] = {}
 
-    def activity(kind: str, key: str, name: str, text: str | None, event: str | None, link: Row) -> str:
+    def activity(
+        kind: str, key: str, name: str, text: str | None, event: str | None, link: Row
+    ) -> str:
         aid = "activity-" + slugify(f"{kind} {key}")[:90]
         if aid not in activities:
             activities[aid] = {
@@ -396,49 +414,109 @@ def convert(raw: Path) -> Builder:
         lt = link["link_type"]
         src = link["source_urls"]
         if lt == "partner_in_project_team":
-            b.rel("MEMBER_OF", org(link["organization"]), team(link), "stated", src, evidence=link["members_text"])
+            b.rel(
+                "MEMBER_OF",
+                org(link["organization"]),
+                team(link),
+                "stated",
+                src,
+                evidence=link["members_text"],
+            )
             if link.get("focus_area"):
                 evidence = link.get("addresses_text")
                 fa_label = link["focus_area"]
                 if "(" in fa_label and not evidence:
                     evidence = fa_label.split(" (", 1)[1].rstrip(")")
-                b.rel("WORKS_ON", team(link), focus_area_id(fa_label), "stated", src, evidence=evidence)
+                b.rel(
+                    "WORKS_ON",
+                    team(link),
+                    focus_area_id(fa_label),
+                    "stated",
+                    src,
+                    evidence=evidence,
+                )
         elif lt == "project_team_addresses_focus_area":
-            b.rel("WORKS_ON", team(link), focus_area_id(link["focus_area"]), "stated", src, evidence=link["addresses_text"])
+            b.rel(
+                "WORKS_ON",
+                team(link),
+                focus_area_id(link["focus_area"]),
+                "stated",
+                src,
+                evidence=link["addresses_text"],
+            )
         elif lt == "project_team_contact_statement":
             row = b.nodes[NodeKind.PROJECT_TEAM][team(link)]
             row["contact"] = link["text"]
         elif lt == "project_team_cites_grand_challenge":
             target = name_only["relevant professional growth during the school day"]
-            b.rel("CITES", team(link), target, "inferred", src, method=link["challenge_named"], evidence=link["text"])
+            b.rel(
+                "CITES",
+                team(link),
+                target,
+                "inferred",
+                src,
+                method=link["challenge_named"],
+                evidence=link["text"],
+            )
         elif lt == "focus_area_centers_on_catalyst":
             fid = focus_area_id(link["focus_area"])
             slugs = link.get("challenge_slugs") or []
             if slugs:
                 # Foundational Math's page names the catalyst itself; the other two are
                 # matched by wording from a news article, so they are inferred.
-                basis = "stated" if link["mapping_basis"].startswith("focus-area page names") else "inferred"
+                basis = (
+                    "stated"
+                    if link["mapping_basis"].startswith("focus-area page names")
+                    else "inferred"
+                )
                 for slug in slugs:
                     b.rel(
-                        "TARGETS", fid, slug, basis, src,
-                        method=link["mapping_basis"], evidence=link["text"],
+                        "TARGETS",
+                        fid,
+                        slug,
+                        basis,
+                        src,
+                        method=link["mapping_basis"],
+                        evidence=link["text"],
                     )
             else:
                 named = next(n for n in name_only if n in link["text"].lower())
                 b.rel("TARGETS", fid, name_only[named], "stated", src, evidence=link["text"])
         elif lt == "funder_of_focus_area":
-            b.rel("FUNDS", org(link["organization"]), focus_area_id(link["focus_area"]), "stated", src, evidence=link["text"])
+            b.rel(
+                "FUNDS",
+                org(link["organization"]),
+                focus_area_id(link["focus_area"]),
+                "stated",
+                src,
+                evidence=link["text"],
+            )
         else:
-            orgs = [link["organization"]] if link.get("organization") else list(link.get("organizations") or [])
+            orgs = (
+                [link["organization"]]
+                if link.get("organization")
+                else list(link.get("organizations") or [])
+            )
             kind, key, name, text, event, evidence = _activity_fields(link)
             aid = activity(kind, key, name, text, event, link)
             for o in orgs:
                 b.rel("TOOK_PART_IN", org(o), aid, "stated", src, evidence=evidence)
             for th in link.get("themes") or []:
-                b.rel("CONCERNS", aid, theme_ids[th], "stated", src, evidence=link.get("session_question"))
+                b.rel(
+                    "CONCERNS",
+                    aid,
+                    theme_ids[th],
+                    "stated",
+                    src,
+                    evidence=link.get("session_question"),
+                )
             for slug in link.get("challenge_slugs") or []:
                 b.rel(
-                    "CONCERNS", aid, slug, "inferred", src,
+                    "CONCERNS",
+                    aid,
+                    slug,
+                    "inferred",
+                    src,
                     method=link.get("challenge_slugs_note") or "challenge matched by wording",
                     evidence=link.get("challenges_text"),
                 )
@@ -468,24 +546,55 @@ def _activity_fields(link: Row) -> tuple[str, str, str, str | None, str | None, 
     lt = link["link_type"]
     label = _ACTIVITY_NAMES[lt]
     if lt == "challenge_grant_winner":
-        return lt, link["program"], link["program"], link["challenge_text"], link["program"], link["project_text"]
+        return (
+            lt,
+            link["program"],
+            link["program"],
+            link["challenge_text"],
+            link["program"],
+            link["project_text"],
+        )
     if lt == "summit_session_on_grand_challenge_themes":
         return (
-            lt, link["session"], f"{label}: {link['session']}", link["session_question"],
-            link["event"], link["role_text"],
+            lt,
+            link["session"],
+            f"{label}: {link['session']}",
+            link["session_question"],
+            link["event"],
+            link["role_text"],
         )
     if lt == "fellowship_participant_challenge_area":
-        evidence = " ".join(x for x in (link["text"], link.get("challenge_area_text"), link.get("grant_text")) if x)
-        return lt, f"{link['program']} {link['link_id']}", link["program"], link["text"], link["program"], evidence
+        evidence = " ".join(
+            x for x in (link["text"], link.get("challenge_area_text"), link.get("grant_text")) if x
+        )
+        return (
+            lt,
+            f"{link['program']} {link['link_id']}",
+            link["program"],
+            link["text"],
+            link["program"],
+            evidence,
+        )
     if lt == "partner_solution_presented_for_grand_challenge":
         return (
-            lt, str(link["link_id"]), f"{label} ({link['organization']})", link["grand_challenge_text"],
-            link["context_text"], link["solution_text_excerpt"],
+            lt,
+            str(link["link_id"]),
+            f"{label} ({link['organization']})",
+            link["grand_challenge_text"],
+            link["context_text"],
+            link["solution_text_excerpt"],
         )
     if lt in ("funder_pledge_for_grand_challenges", "organization_stated_working_on_challenges"):
         return lt, link["text"][:60], label, link["text"], None, link["text"]
     orgs = link.get("organizations") or [link.get("organization")]
-    return lt, str(link["link_id"]), f"{label} ({', '.join(o for o in orgs if o)})", link["text"], None, link["text"]
+    return (
+        lt,
+        str(link["link_id"]),
+        f"{label} ({', '.join(o for o in orgs if o)})",
+        link["text"],
+        None,
+        link["text"],
+    )
 
 
 def _cell(value: Any) -> str:
@@ -520,12 +629,14 @@ def write(b: Builder, out: Path) -> None:
         w.writerow(["title", "100Kin10 Grand Challenges map: the public record", ""])
         w.writerow(["map_challenge_count", "104", "http://grandchallenges.100kin10.org/"])
         w.writerow(["map_theme_count", "7", "http://grandchallenges.100kin10.org/"])
-        w.writerow([
-            "coverage_note",
-            "Only the public record survives: 25 challenge pages and 2 catalysts known by name only. "
-            "The map's influence ratings were never published.",
-            "",
-        ])
+        w.writerow(
+            [
+                "coverage_note",
+                "Only the public record survives: 25 challenge pages and 2 catalysts known by "
+                "name only. The map's influence ratings were never published.",
+                "",
+            ]
+        )
 
 
 def main(argv: list[str]) -> int:
@@ -533,7 +644,11 @@ def main(argv: list[str]) -> int:
         print(__doc__, file=sys.stderr)
         return 2
     raw = Path(argv[1])
-    out = Path(argv[2]) if len(argv) == 3 else Path(__file__).resolve().parents[1] / "data" / "grand-challenges"
+    out = (
+        Path(argv[2])
+        if len(argv) == 3
+        else Path(__file__).resolve().parents[1] / "data" / "grand-challenges"
+    )
     b = convert(raw)
     write(b, out)
     for kind, spec in NODE_KINDS.items():

@@ -1,0 +1,44 @@
+# The two commands the README starts with: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 5000
+
+.PHONY: help setup run load serve test check lint format bench clean
+
+help:  ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+setup: $(STAMP)  ## create .venv and install the project with its dev tools
+
+load: setup  ## load the bundled dataset into the embedded graph file
+	$(BIN)/gcx load
+
+run: load  ## set up, load the bundled dataset, and run the explorer
+	$(BIN)/gcx stats
+
+lint: setup  ## ruff lint and format check
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup  ## apply ruff's fixes and formatting
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+check: lint  ## lint, format check and mypy --strict
+	$(BIN)/mypy
+
+test: check  ## set up and run the whole test suite (lint, types, unit, browser, notebooks)
+	$(BIN)/pytest
+
+clean:  ## remove the virtual environment, databases and caches
+	rm -rf $(VENV) var test-artifacts .mypy_cache .ruff_cache .pytest_cache

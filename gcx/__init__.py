@@ -1,0 +1,1 @@
+"""The Grand Challenges command line, gcx."""

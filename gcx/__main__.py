@@ -1,0 +1,5 @@
+"""Run the CLI as ``python -m gcx``."""
+
+from gcx.cli import main
+
+raise SystemExit(main())

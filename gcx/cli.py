@@ -1,0 +1,230 @@
+"""``gcx``: the command line of the Grand Challenges explorer.
+
+Exit codes: 0 done; 1 the input has problems (each printed as ``file:line: message``);
+2 wrong usage; 3 the graph database is unavailable or not loaded; 4 the query was
+refused or failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from graph import (
+    NODE_KINDS,
+    REL_TYPES,
+    GraphUnavailable,
+    QueryError,
+    QueryRefused,
+    Settings,
+    coverage,
+    load_settings,
+    open_store,
+)
+from graph.store import QueryResult, Store
+from loaders import DatasetError, load
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_QUERY = 0, 1, 2, 3, 4
+
+
+def _print_counts(counts: dict[str, int], out: TextIO) -> None:
+    width = max(len(k) for k in counts)
+    print("Nodes", file=out)
+    for kind in NODE_KINDS:
+        print(f"  {kind.value:<{width}}  {counts.get(kind.value, 0):>7,}", file=out)
+    print("Relationships", file=out)
+    for rtype in REL_TYPES:
+        print(f"  {rtype.value:<{width}}  {counts.get(rtype.value, 0):>7,}", file=out)
+
+
+def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    folder = Path(args.dir) if args.dir else settings.dataset
+    store = open_store(settings)
+    try:
+        report = load(folder, store)
+    except DatasetError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        print(
+            f"gcx load: {len(exc.problems)} problem(s) in {folder}; nothing was loaded, "
+            "the graph is unchanged.",
+            file=sys.stderr,
+        )
+        return EXIT_INPUT
+    finally:
+        store.close()
+    info = report.info
+    print(f"Loaded {folder} into the {info.backend} store (version {info.version}).", file=out)
+    _print_counts(info.counts, out)
+    print(coverage(info).line, file=out)
+    print(
+        f"{report.rows:,} rows: validated in {report.validate_s:.2f} s, "
+        f"written in {report.write_s:.2f} s.",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    with open_store(settings) as store:
+        info = store.info()
+    cov = coverage(info)
+    if args.format == "json":
+        payload = {
+            "backend": info.backend,
+            "version": info.version,
+            "loaded_at": info.loaded_at,
+            "counts": info.counts,
+            "coverage": {
+                "challenges": cov.challenges,
+                "map_total": cov.map_total,
+                "line": cov.line,
+            },
+        }
+        json.dump(payload, out, indent=2)
+        print(file=out)
+        return EXIT_OK
+    print(f"{info.backend} store, version {info.version}, loaded {info.loaded_at}", file=out)
+    _print_counts(info.counts, out)
+    print(cov.line, file=out)
+    return EXIT_OK
+
+
+def _parse_param(text: str) -> tuple[str, Any]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"--param takes NAME=VALUE, not {text!r}")
+    name, raw = text.split("=", 1)
+    try:
+        value: Any = json.loads(raw)
+    except ValueError:
+        value = raw  # not JSON: a plain string
+    return name.strip(), value
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _print_result(result: QueryResult, fmt: str, out: TextIO) -> None:
+    if fmt == "json":
+        json.dump(
+            {
+                "columns": result.columns,
+                "rows": result.rows,
+                "truncated": result.truncated,
+                "elapsed_ms": round(result.elapsed_ms, 1),
+            },
+            out,
+            indent=2,
+            ensure_ascii=False,
+        )
+        print(file=out)
+        return
+    if fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(result.columns)
+        for row in result.rows:
+            writer.writerow([_csv_safe(_cell(v)) for v in row])
+        return
+    cells = [[_cell(v).replace("\n", " ") for v in row] for row in result.rows]
+    widths = [
+        min(60, max([len(c)] + [len(r[i]) for r in cells])) for i, c in enumerate(result.columns)
+    ]
+
+    def line(values: Sequence[str]) -> str:
+        parts = []
+        for v, w in zip(values, widths, strict=True):
+            parts.append((v if len(v) <= w else v[: w - 1] + "…").ljust(w))
+        return " | ".join(parts).rstrip()
+
+    print(line(result.columns), file=out)
+    print("-+-".join("-" * w for w in widths), file=out)
+    for row in cells:
+        print(line(row), file=out)
+    note = f"{len(result.rows)} row(s) in {result.elapsed_ms:.0f} ms"
+    if result.truncated:
+        note += f"; truncated at {len(result.rows)} rows (raise --max-rows, or narrow the query)"
+    print(note, file=out)
+
+
+def _csv_safe(cell: str) -> str:
+    """Neutralise spreadsheet formulas in exported cells."""
+    return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
+
+
+def cmd_query(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    params = dict(args.param or [])
+    store: Store
+    with open_store(settings) as store:
+        result = store.query(args.cypher, params, timeout_s=args.timeout, max_rows=args.max_rows)
+    _print_result(result, args.format, out)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gcx",
+        description="The 100Kin10 Grand Challenges map as a knowledge graph.",
+        epilog="Settings come from the environment (GCX_BACKEND, GCX_DB_PATH, NEO4J_URI, ...); "
+        "see .env.example.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("load", help="validate a dataset folder and load it (all or nothing)")
+    p.add_argument("dir", nargs="?", help="dataset folder (default: the bundled dataset)")
+    p.set_defaults(func=cmd_load)
+
+    p = sub.add_parser("stats", help="counts per label and relationship type, and coverage")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p.set_defaults(func=cmd_stats)
+
+    p = sub.add_parser("query", help="run a read-only Cypher query and print the result")
+    p.add_argument("cypher", help="the Cypher query (read-only; writes are refused)")
+    p.add_argument(
+        "--param",
+        action="append",
+        type=_parse_param,
+        metavar="NAME=VALUE",
+        help="a query parameter ($NAME); VALUE is JSON, or else a string (repeatable)",
+    )
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--timeout", type=float, default=None, help="seconds (default 5)")
+    p.add_argument("--max-rows", type=int, default=None, help="row cap (default 1000)")
+    p.set_defaults(func=cmd_query)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    out = out or sys.stdout
+    try:
+        settings = load_settings()
+    except ValueError as exc:
+        print(f"gcx: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    try:
+        code: int = args.func(args, settings, out)
+        return code
+    except QueryRefused as exc:
+        print(f"gcx: refused: {exc}", file=sys.stderr)
+        return EXIT_QUERY
+    except QueryError as exc:
+        print(f"gcx: query failed: {exc}", file=sys.stderr)
+        return EXIT_QUERY
+    except GraphUnavailable as exc:
+        print(f"gcx: graph database unavailable: {exc}", file=sys.stderr)
+        return EXIT_UNAVAILABLE
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,46 @@
+"""How much of the map the loaded data covers, said plainly wherever counts appear."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from graph.store import StoreInfo
+
+__all__ = ["Coverage", "coverage"]
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """Challenges loaded against the map's total (from the dataset's ``meta.csv``)."""
+
+    challenges: int
+    map_total: int | None
+
+    @property
+    def line(self) -> str:
+        if self.map_total is None:
+            return (
+                f"{self.challenges} challenges loaded "
+                "(the dataset does not say how many the map has)."
+            )
+        if self.challenges >= self.map_total:
+            return f"All {self.map_total} of the map's challenges are loaded."
+        pct = round(100 * self.challenges / self.map_total) if self.map_total else 0
+        return (
+            f"{self.challenges} of the map's {self.map_total} challenges are in the public "
+            f"record ({pct}%); the other {self.map_total - self.challenges} load as soon as "
+            "you supply them in the same format."
+        )
+
+
+def coverage(info: StoreInfo) -> Coverage:
+    """The coverage of a loaded graph.
+
+    >>> from graph.store import StoreInfo
+    >>> info = StoreInfo("embedded", "v", "t", {"Challenge": 27}, {"map_challenge_count": "104"})
+    >>> coverage(info).line[:40]
+    "27 of the map's 104 challenges are in th"
+    """
+    total_text = info.meta.get("map_challenge_count", "").strip()
+    total = int(total_text) if total_text.isdigit() else None
+    return Coverage(info.counts.get("Challenge", 0), total)
