@@ -227,8 +227,8 @@ class EmbeddedStore(Store):
     def _info(self) -> StoreInfo:
         return self._handle()[2]
 
-    def _read_graph(self) -> Snapshot:
-        _, db, _ = self._handle()
+    def _read_graph(self) -> tuple[str, Snapshot]:
+        _, db, info = self._handle()
         conn = ladybug.Connection(db)
         try:
             nodes: list[Node] = []
@@ -242,7 +242,7 @@ class EmbeddedStore(Store):
                     rels.append(Rel(rtype, str(source), str(target), _clean(props)))
         finally:
             conn.close()
-        return to_networkx(nodes, rels)
+        return info.version, to_networkx(nodes, rels)
 
     def _run_read(
         self, cypher: str, params: dict[str, Any], timeout_s: float, max_rows: int

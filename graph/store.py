@@ -117,8 +117,10 @@ class Store(ABC):
         version = self.info().version
         with self._snapshot_lock:
             if self._snapshot is None or self._snapshot[0] != version:
-                graph = self._read_graph()
-                self._snapshot = (version, nx.freeze(graph))
+                # The backend reports the version it actually read: a reload between
+                # info() and the read must not label new data with the old version.
+                read_version, graph = self._read_graph()
+                self._snapshot = (read_version, nx.freeze(graph))
             return self._snapshot[1]
 
     def query(
@@ -170,7 +172,7 @@ class Store(ABC):
     def _info(self) -> StoreInfo: ...
 
     @abstractmethod
-    def _read_graph(self) -> Snapshot: ...
+    def _read_graph(self) -> tuple[str, Snapshot]: ...
 
     @abstractmethod
     def _run_read(

@@ -1,0 +1,177 @@
+"""The embedded store: atomic generation swaps, idempotent loads, read-only reads."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from pathlib import Path
+
+import networkx as nx
+import pytest
+
+from graph.errors import GraphNotLoaded, QueryError
+from graph.settings import BUNDLED_DATASET, Settings
+from graph.store import Store, open_store
+from loaders import DatasetError, load, read_dataset
+from tests.conftest import embedded_settings
+
+
+def _ids_checksum(store: Store) -> tuple[str, dict[str, int]]:
+    info = store.info()
+    ids = sorted(store.snapshot().nodes)
+    return f"{info.version}:{hash(tuple(ids))}", info.counts
+
+
+def test_loading_twice_gives_identical_counts_and_version(store: Store) -> None:
+    before = store.info()
+    again = load(BUNDLED_DATASET, store).info
+    assert again.counts == before.counts
+    assert again.version == before.version
+    assert store.info().counts["Challenge"] == 27
+
+
+def test_counts_match_the_bundled_files(store: Store) -> None:
+    expected = read_dataset(BUNDLED_DATASET).counts()
+    assert store.info().counts == expected
+    g = store.snapshot()
+    assert g.number_of_nodes() == sum(
+        expected[k]
+        for k in (
+            "Theme",
+            "Challenge",
+            "Partner",
+            "Commitment",
+            "FocusArea",
+            "ProjectTeam",
+            "Keystone",
+            "Resource",
+            "Activity",
+        )
+    )
+
+
+def test_a_failed_load_leaves_the_graph_exactly_as_it_was(store: Store, dataset: Path) -> None:
+    before = _ids_checksum(store)
+    rels = dataset / "relationships.csv"
+    rels.write_text(rels.read_text() + "MEMBER_OF,nobody,also-nobody,stated,http://x,,,,\n")
+    with pytest.raises(DatasetError) as err:
+        load(dataset, store)
+    assert "relationships.csv:" in str(err.value)
+    assert _ids_checksum(store) == before
+
+
+def test_a_write_error_midway_keeps_the_old_generation(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    before = _ids_checksum(store)
+    generations = sorted(p.name for p in store.generations.iterdir())  # type: ignore[attr-defined]
+    data = read_dataset(BUNDLED_DATASET)
+    from graph import embedded
+
+    def broken_insert(conn: object, stmt: str, rows: list[dict[str, object]]) -> None:
+        raise RuntimeError("disk full (simulated)")
+
+    monkeypatch.setattr(embedded.EmbeddedStore, "_insert", staticmethod(broken_insert))
+    with pytest.raises(RuntimeError, match="disk full"):
+        store.replace(data)
+    assert _ids_checksum(store) == before
+    assert sorted(p.name for p in store.generations.iterdir()) == generations  # type: ignore[attr-defined]
+
+
+def test_an_open_store_sees_a_reload_without_reopening(tmp_path: Path, dataset: Path) -> None:
+    settings = embedded_settings(tmp_path)
+    writer = open_store(settings)
+    load(BUNDLED_DATASET, writer)
+    reader = open_store(settings)
+    assert reader.info().counts["Partner"] == 192
+    partners = dataset / "partners.csv"
+    partners.write_text(
+        partners.read_text() + "zz-new-partner,New Partner,,,,,,,,,http://example.org\n"
+    )
+    load(dataset, writer)
+    assert reader.info().counts["Partner"] == 193
+    assert "zz-new-partner" in reader.snapshot()
+    reader.close()
+    writer.close()
+
+
+def test_the_snapshot_is_frozen_and_typed(shared_store: Store) -> None:
+    g = shared_store.snapshot()
+    assert nx.is_frozen(g)
+    with pytest.raises(nx.NetworkXError):
+        g.add_node("x")
+    challenge = g.nodes["the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day"]
+    assert challenge["kind"] == "Challenge"
+    assert challenge["catalyst"] is True
+    assert challenge["has_page"] is True
+    assert isinstance(challenge["source_url"], list)
+    edge_bases = {d["basis"] for _, _, d in g.edges(data=True)}
+    assert edge_bases == {"stated", "inferred"}
+
+
+def test_the_read_handle_cannot_write_even_past_the_static_check(shared_store: Store) -> None:
+    with pytest.raises(QueryError, match="read-only"):
+        shared_store._run_read("CREATE (:Theme {id: 'x', name: 'x'})", {}, 5.0, 10)
+    assert shared_store.info().counts["Theme"] == 7
+
+
+def test_an_empty_store_says_to_load_first(empty_store: Store) -> None:
+    with pytest.raises(GraphNotLoaded, match="gcx load"):
+        empty_store.info()
+
+
+def test_old_generations_are_pruned(store: Store) -> None:
+    for _ in range(3):
+        load(BUNDLED_DATASET, store)
+    gens = list(store.generations.glob("*.lbug"))  # type: ignore[attr-defined]
+    assert len(gens) == 2
+
+
+def _count_forever(path: str, stop_at: float, out: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
+    reader = open_store(Settings(db_path=Path(path)))
+    seen = set()
+    while time.monotonic() < stop_at:
+        result = reader.query("MATCH (p:Partner) RETURN count(p)")
+        snapshot_partners = sum(
+            1 for _, k in reader.snapshot().nodes(data="kind") if k == "Partner"
+        )
+        seen.add((result.rows[0][0], reader.info().counts["Partner"], snapshot_partners))
+    out.put(sorted(seen))
+
+
+def test_a_concurrent_reader_never_sees_a_half_loaded_graph(tmp_path: Path, dataset: Path) -> None:
+    settings = embedded_settings(tmp_path)
+    writer = open_store(settings)
+    load(BUNDLED_DATASET, writer)
+    bigger = tmp_path / "bigger"
+    bigger.mkdir()
+    for f in dataset.iterdir():
+        (bigger / f.name).write_bytes(f.read_bytes())
+    rows = "".join(f"zz-p{i},Partner {i},,,,,,,,,http://example.org\n" for i in range(300))
+    (bigger / "partners.csv").write_text((dataset / "partners.csv").read_text() + rows)
+    ctx = multiprocessing.get_context("spawn")
+    queue = ctx.Queue()
+    proc = ctx.Process(
+        target=_count_forever, args=(str(settings.db_path), time.monotonic() + 8, queue)
+    )
+    proc.start()
+    for i in range(6):
+        load(bigger if i % 2 == 0 else BUNDLED_DATASET, writer)
+    seen = queue.get(timeout=60)
+    proc.join(timeout=30)
+    # Every observation is a whole graph, old or new, never a mix.
+    assert seen
+    assert {q for q, _, _ in seen} <= {192, 492}
+    assert {c for _, c, _ in seen} <= {192, 492}
+    assert {s for _, _, s in seen} <= {192, 492}
+    writer.close()
+
+
+def test_db_path_that_is_not_a_generation_link_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "plain.lbug"
+    path.write_bytes(b"not a database")
+    store = open_store(Settings(db_path=path))
+    with pytest.raises(Exception, match="not a graph made by `gcx load`"):
+        store.info()
+    assert os.path.exists(path)
