@@ -299,11 +299,11 @@ def read_dataset(folder: Path) -> GraphData:
 
     meta: dict[str, str] = {}
     for line, row in reader.rows(META_FILE, META_COLUMNS, required=False):
-        meta_key = row["meta_key"].strip()
+        meta_key = row["key"].strip()
         if not meta_key:
-            reader.problem(META_FILE, line, "meta_key: required, but empty")
+            reader.problem(META_FILE, line, "key: required, but empty")
         elif meta_key in meta:
-            reader.problem(META_FILE, line, f"duplicate meta_key {meta_key!r}")
+            reader.problem(META_FILE, line, f"duplicate key {meta_key!r}")
         else:
             meta[meta_key] = row["value"]
     if "map_challenge_count" in meta:
