@@ -23,8 +23,8 @@ setup: $(STAMP)  ## create .venv and install the project with its dev tools
 load: setup  ## load the bundled dataset into the embedded graph file
 	$(BIN)/gcx load
 
-run: load  ## set up, load the bundled dataset, and run the explorer
-	$(BIN)/gcx stats
+run: load  ## set up, load the bundled dataset, and run the explorer (prints its URL)
+	$(BIN)/gcx serve --host $(HOST) --port $(PORT)
 
 lint: setup  ## ruff lint and format check
 	$(BIN)/ruff check .
@@ -39,6 +39,9 @@ check: lint  ## lint, format check and mypy --strict
 
 test: check  ## set up and run the whole test suite (lint, types, unit, browser, notebooks)
 	$(BIN)/pytest
+
+bench: setup  ## measure load, snapshot, row-by-row, API and pyvis paths; table + bench/results/latest.json
+	$(BIN)/python -m bench.run
 
 clean:  ## remove the virtual environment, databases and caches
 	rm -rf $(VENV) var test-artifacts .mypy_cache .ruff_cache .pytest_cache

@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,14 +45,16 @@ def _print_counts(counts: dict[str, int], out: TextIO) -> None:
 
 def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     folder = Path(args.dir) if args.dir else settings.dataset
+    suggestions = Path(args.suggestions) if args.suggestions else None
     store = open_store(settings)
     try:
-        report = load(folder, store)
+        report = load(folder, store, suggestions=suggestions)
     except DatasetError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        where = f"{folder} or {suggestions}" if suggestions else str(folder)
         print(
-            f"gcx load: {len(exc.problems)} problem(s) in {folder}; nothing was loaded, "
+            f"gcx load: {len(exc.problems)} problem(s) in {where}; nothing was loaded, "
             "the graph is unchanged.",
             file=sys.stderr,
         )
@@ -62,6 +65,14 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     print(f"Loaded {folder} into the {info.backend} store (version {info.version}).", file=out)
     _print_counts(info.counts, out)
     print(coverage(info).line, file=out)
+    if report.review is not None:
+        r = report.review
+        print(
+            f"Suggestions: {r.accepted} accepted ({len(r.rels)} loaded as inferred ADDRESSES "
+            f"links, {len(r.already_linked)} already linked), {r.rejected} rejected, "
+            f"{r.undecided} undecided.",
+            file=out,
+        )
     print(
         f"{report.rows:,} rows: validated in {report.validate_s:.2f} s, "
         f"written in {report.write_s:.2f} s.",
@@ -170,6 +181,92 @@ def cmd_query(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
+def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from graph.suggest import suggest, write_review  # scikit-learn loads only when needed
+
+    target = Path(args.output)
+    if args.output != "-" and target.exists() and not args.force:
+        print(
+            f"gcx suggest: {target} exists (it may hold a reviewer's decisions); "
+            "use --force to overwrite it, or choose another --output.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    with open_store(settings) as store:
+        g = store.snapshot()
+    found = suggest(g, top=args.top)
+    if args.output == "-":
+        n = write_review(found, out)
+        return EXIT_OK
+    with target.open("w", encoding="utf-8", newline="") as fh:
+        n = write_review(found, fh)
+    commitments = len({s.commitment for s in found})
+    print(
+        f"Wrote {n} suggestions for {commitments} commitments to {target}. Put accept or "
+        f"reject in the decision column, then: gcx load --suggestions {target}",
+        file=out,
+    )
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from graph.export import write_export
+
+    with open_store(settings) as store:
+        g = store.snapshot()
+    written = write_export(g, args.format, Path(args.output))
+    for path in written:
+        print(f"Wrote {path} ({path.stat().st_size:,} bytes).", file=out)
+    print(f"{g.number_of_nodes():,} nodes, {g.number_of_edges():,} relationships.", file=out)
+    return EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    url = f"http://{host}:{args.port}/"
+    try:
+        with open_store(settings) as store:
+            store.info()
+    except GraphUnavailable as exc:
+        print(f"gcx serve: {exc} (the explorer picks up a load without a restart)", file=out)
+    if args.prod:
+        # Several worker processes, each opening the store read-only on its first request.
+        print(f"Serving the explorer at {url} with gunicorn, {args.workers} workers.", file=out)
+        out.flush()
+        argv = [
+            sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
+            "--bind", f"{args.host}:{args.port}", "--access-logfile", "-", "web:create_app()",
+        ]  # fmt: skip
+        os.execv(sys.executable, argv)  # noqa: S606 - a fixed argv, no shell
+    from web import create_app
+
+    app = create_app({"GCX_SETTINGS": settings})
+    print(f"Serving the explorer at {url} (Flask's server; Ctrl+C stops it).", file=out)
+    out.flush()
+    app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
+    return EXIT_OK
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a port number, not {text!r}") from None
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, not {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if not 1 <= value <= 1000:
+        raise argparse.ArgumentTypeError(f"expected 1 to 1000, not {value}")
+    return value
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gcx",
@@ -181,6 +278,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("load", help="validate a dataset folder and load it (all or nothing)")
     p.add_argument("dir", nargs="?", help="dataset folder (default: the bundled dataset)")
+    p.add_argument(
+        "--suggestions",
+        metavar="REVIEW.csv",
+        help="a reviewed `gcx suggest` file: load its accepted rows as inferred links",
+    )
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("stats", help="counts per label and relationship type, and coverage")
@@ -200,6 +302,30 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--timeout", type=float, default=None, help="seconds (default 5)")
     p.add_argument("--max-rows", type=int, default=None, help="row cap (default 1000)")
     p.set_defaults(func=cmd_query)
+
+    p = sub.add_parser(
+        "suggest", help="suggest commitment -> challenge links from their text, for review"
+    )
+    p.add_argument("--output", default="review.csv", help="review CSV to write ('-': stdout)")
+    p.add_argument("--top", type=_positive, default=3, help="challenges per commitment (3)")
+    p.add_argument("--force", action="store_true", help="overwrite an existing --output")
+    p.set_defaults(func=cmd_suggest)
+
+    p = sub.add_parser("export", help="export the whole graph (GraphML, GEXF, CSV or JSON)")
+    p.add_argument("--format", choices=("graphml", "gexf", "csv", "json"), required=True)
+    p.add_argument(
+        "--output",
+        required=True,
+        help="file to write; for csv a folder (nodes.csv, edges.csv) or a .zip",
+    )
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("serve", help="run the web explorer (gunicorn with --prod)")
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
+    p.add_argument("--port", type=_port, default=5000, help="port to listen on (5000)")
+    p.add_argument("--prod", action="store_true", help="run gunicorn with several workers")
+    p.add_argument("--workers", type=_positive, default=4, help="gunicorn workers (4)")
+    p.set_defaults(func=cmd_serve)
     return parser
 
 

@@ -1,0 +1,283 @@
+"""The explorer in Debian's chromium (Playwright), against a server the test starts.
+
+The server is the real app under werkzeug on 127.0.0.1, on a port the OS picks.
+Screenshots of the main pages go to ``test-artifacts/``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
+
+import pytest
+from flask import Flask
+from werkzeug.serving import make_server
+
+from graph.settings import Settings
+from graph.store import Store, open_store
+from loaders import load
+from web import create_app
+
+pytestmark = pytest.mark.browser
+
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+COLLAB = "the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day"
+AIR = "american-institutes-for-research"
+XSS = "<img src=x onerror=alert(1)>"
+TEAM = "team-measuring-positive-work-environment-and-culture-in-schools-2019"
+
+
+class Server:
+    """The app served on 127.0.0.1 at a port the OS chose, in a background thread."""
+
+    def __init__(self, app: Flask) -> None:
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+
+@pytest.fixture(scope="module")
+def server(shared_store: Store) -> Iterator[Server]:
+    srv = Server(create_app({"GCX_STORE": shared_store}))
+    yield srv
+    srv.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """Everything a page did that a test may want to refuse."""
+
+    def __init__(self, page: object, base: str) -> None:
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))  # type: ignore[attr-defined]
+        page.on("pageerror", lambda e: self.errors.append(str(e)))  # type: ignore[attr-defined]
+        page.on("console", self._console)  # type: ignore[attr-defined]
+        page.on("response", self._response)  # type: ignore[attr-defined]
+
+        def dialog(d: object) -> None:
+            self.dialogs.append(d.message)  # type: ignore[attr-defined]
+            d.dismiss()  # type: ignore[attr-defined]
+
+        page.on("dialog", dialog)  # type: ignore[attr-defined]
+        self.base = base
+
+    def _console(self, message: object) -> None:
+        text = message.text  # type: ignore[attr-defined]
+        # a failed load is judged by _response (a 404 page is itself a 404 document)
+        if message.type == "error" and not text.startswith("Failed to load resource"):  # type: ignore[attr-defined]
+            self.errors.append(text)
+
+    def _response(self, response: object) -> None:
+        if response.status >= 400 and response.request.resource_type != "document":  # type: ignore[attr-defined]
+            self.errors.append(f"{response.status} {response.url}")  # type: ignore[attr-defined]
+
+    def outside(self) -> list[str]:
+        local = (self.base + "/", "data:", "blob:")
+        return [u for u in self.requests if not u.startswith(local)]
+
+
+@pytest.fixture
+def page(browser: object, server: Server) -> Iterator[tuple[object, Watch]]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    watch = Watch(pg, server.url)
+    yield pg, watch
+    context.close()
+    assert watch.outside() == [], "no request may leave 127.0.0.1"
+    assert watch.dialogs == []
+    assert watch.errors == [], "no script error and no CSP violation"
+
+
+def drawn(pg: object) -> int:
+    """Wait for the first graph on the page to draw; its node count, read from the page."""
+    canvas = pg.locator('[data-role="canvas"][data-drawn="1"]').first  # type: ignore[attr-defined]
+    canvas.wait_for(timeout=10_000)
+    return int(canvas.get_attribute("data-node-count"))
+
+
+def node_point(pg: object, node_id: str) -> tuple[float, float]:
+    """Where a node is drawn, in viewport coordinates (the canvas scrolled into view)."""
+    canvas = pg.locator('[data-role="canvas"]').first  # type: ignore[attr-defined]
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    pos = pg.evaluate(  # type: ignore[attr-defined]
+        """(id) => {
+            const net = document.querySelector('[data-role="canvas"]').gcxNetwork;
+            return net.canvasToDOM(net.getPositions([id])[id]);
+        }""",
+        node_id,
+    )
+    return box["x"] + pos["x"], box["y"] + pos["y"]
+
+
+def shot(pg: object, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def test_challenge_page_draws_its_network(page: tuple[object, Watch], server: Server) -> None:
+    pg, _ = page
+    pg.goto(f"{server.url}/challenges/{COLLAB}")  # type: ignore[attr-defined]
+    count = drawn(pg)
+    assert count > 0
+    rows = pg.locator('[data-role="node-rows"] tr').count()  # type: ignore[attr-defined]
+    assert rows == count, "the table twin lists the same nodes"
+    shot(pg, "challenge")
+
+
+def test_clicking_a_node_opens_its_details_panel(
+    page: tuple[object, Watch], server: Server
+) -> None:
+    pg, _ = page
+    pg.goto(f"{server.url}/challenges/{COLLAB}")  # type: ignore[attr-defined]
+    drawn(pg)
+    x, y = node_point(pg, AIR)
+    pg.mouse.click(x, y)  # type: ignore[attr-defined]
+    panel = pg.locator('[data-role="panel"]')  # type: ignore[attr-defined]
+    panel.wait_for(state="visible", timeout=5000)
+    assert panel.get_attribute("data-node-id") == AIR
+    assert "American Institutes for Research" in panel.inner_text()
+    link = panel.locator("a", has_text="Open its page")
+    assert link.get_attribute("href") == f"/partners/{AIR}"
+
+
+def test_double_click_expands_a_node_within_the_cap(
+    page: tuple[object, Watch], server: Server
+) -> None:
+    pg, _ = page
+    pg.goto(f"{server.url}/challenges/{COLLAB}")  # type: ignore[attr-defined]
+    before = drawn(pg)
+    x, y = node_point(pg, "theme-professional-growth")
+    pg.mouse.dblclick(x, y)  # type: ignore[attr-defined]
+    canvas = pg.locator('[data-role="canvas"]').first  # type: ignore[attr-defined]
+    pg.wait_for_function(  # type: ignore[attr-defined]
+        "(n) => +document.querySelector('[data-role=canvas]').dataset.nodeCount > n", arg=before
+    )
+    after = int(canvas.get_attribute("data-node-count"))
+    assert before < after <= before + 40
+    assert pg.locator('[data-role="node-rows"] tr').count() == after  # type: ignore[attr-defined]
+
+
+def test_explore_url_round_trips_its_state(page: tuple[object, Watch], server: Server) -> None:
+    pg, _ = page
+    query = f"center={COLLAB}&center={AIR}&depth=2&kinds=Challenge,Partner,ProjectTeam&inferred=0"
+    pg.goto(f"{server.url}/explore?{query}")  # type: ignore[attr-defined]
+    assert drawn(pg) > 0
+    shot(pg, "explore")
+    with pg.expect_navigation():  # type: ignore[attr-defined]
+        pg.get_by_role("button", name="Show").click()  # type: ignore[attr-defined]
+    drawn(pg)
+    after = urlsplit(pg.url)  # type: ignore[attr-defined]
+    assert after.path == "/explore"
+    assert parse_qsl(after.query) == parse_qsl(query)
+    # change the state through the form: the URL follows
+    pg.get_by_label("3").check()  # type: ignore[attr-defined]
+    with pg.expect_navigation():  # type: ignore[attr-defined]
+        pg.get_by_role("button", name="Show").click()  # type: ignore[attr-defined]
+    assert ("depth", "3") in parse_qsl(urlsplit(pg.url).query)  # type: ignore[attr-defined]
+
+
+def test_explore_type_ahead_adds_a_centre(page: tuple[object, Watch], server: Server) -> None:
+    pg, _ = page
+    pg.goto(f"{server.url}/explore?center={COLLAB}")  # type: ignore[attr-defined]
+    drawn(pg)
+    pg.locator("#explore-add").press_sequentially("American Inst", delay=20)  # type: ignore[attr-defined]
+    option = pg.get_by_role("option").filter(has_text="American Institutes for Research")  # type: ignore[attr-defined]
+    with pg.expect_navigation():  # type: ignore[attr-defined]
+        option.first.click()
+    centres = [v for k, v in parse_qsl(urlsplit(pg.url).query) if k == "center"]  # type: ignore[attr-defined]
+    assert centres == [COLLAB, AIR]
+
+
+def test_main_pages_render_and_are_saved_as_screenshots(
+    page: tuple[object, Watch], server: Server
+) -> None:
+    pg, _ = page
+    for name, url in [
+        ("overview", "/"),
+        ("themes", "/themes"),
+        ("theme", "/themes/theme-professional-growth"),
+        ("challenges", "/challenges"),
+        ("partners", "/partners?sort=-challenges"),
+        ("partner", f"/partners/{AIR}"),
+        ("search", "/search?q=math"),
+        ("explore-all", "/explore"),
+        ("not-found", "/challenges/no-such-challenge"),
+    ]:
+        pg.goto(server.url + url)  # type: ignore[attr-defined]
+        if pg.locator('[data-role="canvas"]').count():  # type: ignore[attr-defined]
+            assert drawn(pg) > 0
+        shot(pg, name)
+
+
+def test_a_partner_named_like_html_stays_text_everywhere(
+    browser: object, dataset: Path, tmp_path: Path
+) -> None:
+    with (dataset / "partners.csv").open("a", encoding="utf-8") as f:
+        f.write(
+            f"xss-partner,{XSS},,<script>alert(2)</script>,<b>Somewhere</b>,"
+            'javascript:alert(3),"<svg onload=alert(4)>",,false,,https://example.org/xss\n'
+        )
+    with (dataset / "relationships.csv").open("a", encoding="utf-8") as f:
+        f.write(f"MEMBER_OF,xss-partner,{TEAM},stated,https://example.org/xss,,,,\n")
+    with open_store(Settings(db_path=tmp_path / "xss.lbug")) as store:
+        load(dataset, store)
+        srv = Server(create_app({"GCX_STORE": store}))
+        context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+        pg = context.new_page()
+        watch = Watch(pg, srv.url)
+        try:
+            for url in ["/partners/xss-partner", f"/challenges/{COLLAB}", "/search?q=onerror"]:
+                pg.goto(srv.url + url)
+                assert pg.get_by_text(XSS).filter(visible=True).count() > 0, url
+                assert pg.locator("img[src='x']").count() == 0, url
+            pg.goto(f"{srv.url}/partners/xss-partner")
+            drawn(pg)
+            x, y = node_point(pg, "xss-partner")
+            pg.mouse.move(x, y)  # hover: the tooltip
+            tip = pg.locator("div.vis-tooltip")
+            tip.wait_for(state="visible", timeout=5000)
+            assert XSS in tip.inner_text()
+            pg.mouse.click(x, y)  # click: the details panel
+            panel = pg.locator('[data-role="panel"]')
+            panel.wait_for(state="visible", timeout=5000)
+            assert XSS in panel.inner_text()
+            assert pg.locator("img[src='x']").count() == 0
+            assert pg.locator("a[href^='javascript']").count() == 0
+            shot(pg, "xss-partner")
+            pg.wait_for_timeout(300)  # give any injected handler time to fire
+        finally:
+            context.close()
+            srv.close()
+        assert watch.dialogs == [], "no script from the data ran"
+        assert watch.outside() == []
+        assert watch.errors == []

@@ -1,0 +1,81 @@
+"""The store handle: one store per process, opened lazily; one snapshot per request.
+
+A worker opens the configured store the first time a request needs it and keeps it for
+the life of the process. ``store.snapshot()`` is cached per data version inside the
+store, and the embedded store follows ``gcx load``'s generation link on every call, so a
+reload is picked up by the next request, without a restart.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from flask import Flask, current_app, g
+
+from graph import Settings, Store, StoreInfo, coverage, load_settings, open_store
+from graph.data import Snapshot
+
+__all__ = ["get_info", "get_snapshot", "get_store", "init_app"]
+
+_lock = threading.Lock()
+
+
+def get_store() -> Store:
+    """This process's store (opened on first use)."""
+    ext = current_app.extensions
+    store: Store | None = ext.get("gcx_store")
+    if store is None:
+        with _lock:
+            store = ext.get("gcx_store")
+            if store is None:
+                given = current_app.config.get("GCX_STORE")
+                if given is not None:
+                    store = given
+                else:
+                    settings: Settings = current_app.config.get("GCX_SETTINGS") or load_settings()
+                    store = open_store(settings)
+                    ext["gcx_owns_store"] = True
+                ext["gcx_store"] = store
+    assert store is not None
+    return store
+
+
+def get_info() -> StoreInfo:
+    """The loaded data's version, counts and metadata (once per request)."""
+    if "gcx_info" not in g:
+        g.gcx_info = get_store().info()
+    info: StoreInfo = g.gcx_info
+    return info
+
+
+def get_snapshot() -> Snapshot:
+    """The graph as a frozen networkx snapshot (once per request)."""
+    if "gcx_snapshot" not in g:
+        g.gcx_snapshot = get_store().snapshot()
+    snap: Snapshot = g.gcx_snapshot
+    return snap
+
+
+def provenance() -> dict[str, Any] | None:
+    """What the footer says about the data; None when no graph can be read."""
+    try:
+        info = get_info()
+    except Exception:  # the error page itself must render without a graph
+        return None
+    return {
+        "title": info.meta.get("title", "100Kin10 Grand Challenges map"),
+        "version": info.version,
+        "loaded_at": info.loaded_at,
+        "backend": info.backend,
+        "coverage": coverage(info).line,
+        "note": info.meta.get("coverage_note", ""),
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Give every template the footer's provenance and the navigation."""
+
+    @app.context_processor
+    def _inject() -> dict[str, Any]:
+        return {"provenance": provenance(), "nav": current_app.config["GCX_NAV"]}

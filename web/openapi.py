@@ -1,0 +1,142 @@
+"""The OpenAPI 3.1 document of the JSON API (served at ``/api/openapi.json``).
+
+Written by hand next to the routes it describes; a test checks that every ``/api`` route
+of the app appears here and that every parameter named here is one the route reads.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from graph.explore import DEFAULT_MAX_NODES, KIND_ORDER, MAX_DEPTH, MAX_NODES, SORTS
+
+__all__ = ["openapi_document"]
+
+
+def _q(name: str, schema: dict[str, Any], doc: str, *, many: bool = False) -> dict[str, Any]:
+    if many:
+        schema = {"type": "array", "items": schema}
+    return {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "description": doc,
+        "schema": schema,
+        **({"style": "form", "explode": True} if many else {}),
+    }
+
+
+_ID = {"name": "node_id", "in": "path", "required": True, "schema": {"type": "string"}}
+_BOOL01 = {"type": "integer", "enum": [0, 1]}
+_STR = {"type": "string", "maxLength": 200}
+_KINDS = _q(
+    "kinds",
+    {"type": "string", "enum": list(KIND_ORDER)},
+    "node kinds to keep (repeat, or separate with commas)",
+    many=True,
+)
+
+
+def _get(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {
+        "get": {
+            "summary": summary,
+            "parameters": params or [],
+            "responses": {
+                "200": {"description": "OK", "content": {"application/json": {}}},
+                "400": {"$ref": "#/components/responses/Error"},
+                "404": {"$ref": "#/components/responses/Error"},
+                "503": {"$ref": "#/components/responses/Error"},
+            },
+        }
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document, as a dict."""
+    directory_params = [
+        _q("q", _STR, "words in the partner's name"),
+        _q("sector", _STR, "exact sector"),
+        _q("location", _STR, "exact location"),
+        _q("era", _STR, "era of one of its commitments (100Kin10 or Beyond100K)"),
+        _q("has_commitment", _BOOL01, "1: has a commitment; 0: has none"),
+        _q("addresses_catalyst", _BOOL01, "1: addresses a catalyst challenge; 0: does not"),
+        _q("sort", {"type": "string", "enum": list(SORTS)}, "order of the rows"),
+        _q("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "page number"),
+        _q("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "rows per page"),
+    ]
+    subgraph_params = [
+        _q("center", _STR, "centre node id (repeatable); none: the whole graph", many=True),
+        _q("depth", {"type": "integer", "minimum": 1, "maximum": MAX_DEPTH}, "hops"),
+        _KINDS,
+        _q("inferred", _BOOL01, "1 (default): include inferred links; 0: stated only"),
+        _q(
+            "cap",
+            {"type": "integer", "minimum": 1, "maximum": MAX_NODES, "default": DEFAULT_MAX_NODES},
+            "most nodes to return (`truncated` says when it bit)",
+        ),
+        _q("evidence", _BOOL01, "1: add the addressing paths of centre challenges/partners"),
+    ]
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Grand Challenges explorer API",
+            "version": "1",
+            "description": "Read-only JSON over the 100Kin10 Grand Challenges graph. Every "
+            "error has the shape {error: {status, title, message}}.",
+        },
+        "paths": {
+            "/api/stats": _get("data version, counts per kind and type, coverage line"),
+            "/api/themes": _get("the themes with challenge and partner counts"),
+            "/api/themes/{node_id}": _get("one theme and its challenges", [_ID]),
+            "/api/challenges": _get("every challenge (catalyst flag, themes, partner count)"),
+            "/api/challenges/{node_id}": _get(
+                "one challenge, with the partners that address it and the evidence paths",
+                [_ID, _q("inferred", _BOOL01, "0: only stated evidence")],
+            ),
+            "/api/partners": _get("the partner directory", directory_params),
+            "/api/partners/{node_id}": _get(
+                "one partner: commitments, teams, focus areas, challenges addressed", [_ID]
+            ),
+            "/api/nodes/{node_id}": _get("any node: properties and relationships", [_ID]),
+            "/api/search": _get(
+                "search names, statements, descriptions and commitment text, by kind",
+                [
+                    _q("q", _STR, "the words to find (all must match)"),
+                    _KINDS,
+                    _q("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "per kind"),
+                ],
+            ),
+            "/api/subgraph": _get(
+                "a subgraph in vis-network shape (nodes, edges, truncated)", subgraph_params
+            ),
+            "/api/openapi.json": _get("this document"),
+        },
+        "components": {
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["status", "title", "message"],
+                            "properties": {
+                                "status": {"type": "integer"},
+                                "title": {"type": "string"},
+                                "message": {"type": "string"},
+                            },
+                        }
+                    },
+                }
+            },
+            "responses": {
+                "Error": {
+                    "description": "the one error shape",
+                    "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}
+                    },
+                }
+            },
+        },
+    }

@@ -1,0 +1,201 @@
+"""Shared view helpers: node links, subgraph arguments, graph payloads and HTML export.
+
+Every interactive graph on a page, ``/api/subgraph`` and the "Download as HTML" export
+read the same arguments (:func:`subgraph_args`) and build the same payload
+(:func:`graph_payload`), so a graph's URL always reproduces its picture.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from flask import get_template_attribute, render_template, url_for
+from markupsafe import Markup
+
+from graph import NODE_KINDS
+from graph.data import Snapshot
+from graph.explore import (
+    DEFAULT_MAX_NODES,
+    KIND_ORDER,
+    MAX_DEPTH,
+    MAX_NODES,
+    Subgraph,
+    legend,
+    subgraph,
+    to_vis,
+)
+from web.params import get_bool, get_int, get_list, ordered
+
+__all__ = [
+    "SubgraphArgs",
+    "export_html",
+    "graph_block",
+    "graph_json",
+    "graph_payload",
+    "node_url",
+    "subgraph_args",
+]
+
+_PAGES = {"Theme": "themes.show", "Challenge": "challenges.show", "Partner": "partners.show"}
+
+
+def node_url(kind: str, node_id: str) -> str:
+    """The page of a node: its own page for themes, challenges and partners."""
+    return url_for(_PAGES.get(kind, "nodes.show"), node_id=node_id)
+
+
+@dataclass(frozen=True)
+class SubgraphArgs:
+    """What a subgraph request asks for, validated."""
+
+    centers: tuple[str, ...] = ()
+    depth: int = 1
+    kinds: tuple[str, ...] = ()
+    inferred: bool = True
+    cap: int | None = None  # None: DEFAULT_MAX_NODES around centres, MAX_NODES for all
+    evidence: bool = False
+
+    def query(self) -> dict[str, Any]:
+        """The canonical query-string of these arguments (for links and exports)."""
+        out: dict[str, Any] = {}
+        if self.centers:
+            out["center"] = list(self.centers)
+        out["depth"] = self.depth
+        if self.kinds:
+            out["kinds"] = ",".join(self.kinds)
+        out["inferred"] = 1 if self.inferred else 0
+        if self.cap is not None:
+            out["cap"] = self.cap
+        if self.evidence:
+            out["evidence"] = 1
+        return out
+
+    @property
+    def max_nodes(self) -> int:
+        if self.cap is not None:
+            return self.cap
+        return DEFAULT_MAX_NODES if self.centers else MAX_NODES
+
+    def build(self, g: Snapshot) -> Subgraph:
+        return subgraph(
+            g,
+            self.centers,
+            depth=self.depth,
+            kinds=set(self.kinds) or None,
+            include_inferred=self.inferred,
+            max_nodes=self.max_nodes,
+            evidence=self.evidence,
+        )
+
+
+def subgraph_args(*, default_depth: int = 1) -> SubgraphArgs:
+    """Parse ``center``, ``depth``, ``kinds``, ``inferred``, ``cap``, ``evidence``."""
+    kinds = get_list("kinds", choices=KIND_ORDER)
+    return SubgraphArgs(
+        centers=tuple(get_list("center")),
+        depth=get_int("depth", default_depth, 1, MAX_DEPTH),
+        kinds=tuple(ordered(kinds, KIND_ORDER)),
+        inferred=bool(get_bool("inferred", True)),
+        cap=get_int("cap", 0, 1, MAX_NODES) or None,
+        evidence=bool(get_bool("evidence", False)),
+    )
+
+
+@lru_cache(maxsize=64)
+def graph_payload(g: Snapshot, args: SubgraphArgs) -> dict[str, Any]:
+    """The vis-network payload of a subgraph, with each node's page URL and the legend.
+
+    Cached per (snapshot, arguments): a snapshot is frozen, so the same request gives the
+    same payload; the dict is shared between requests, so callers must not change it.
+    """
+    vis = to_vis(g, args.build(g))
+    for n in vis["nodes"]:
+        n["url"] = node_url(n["kind"], n["id"])
+    vis["legend"] = legend(g)
+    vis["args"] = args.query()
+    vis["kinds_doc"] = {k.value: spec.doc for k, spec in NODE_KINDS.items()}
+    return vis
+
+
+@lru_cache(maxsize=64)
+def graph_json(g: Snapshot, args: SubgraphArgs) -> bytes:
+    """:func:`graph_payload` as JSON bytes (what ``/api/subgraph`` sends), cached likewise."""
+    return json.dumps(graph_payload(g, args), ensure_ascii=False).encode("utf-8")
+
+
+@lru_cache(maxsize=64)
+def graph_block(
+    g: Snapshot, args: SubgraphArgs, heading: str, *, explore_link: bool = True
+) -> Markup:
+    """The rendered graph section of a page (picture, legend, table twin), cached likewise.
+
+    The section depends only on the snapshot and the arguments; rendering its table twin
+    and JSON for a few hundred nodes is most of a page's time, so it is done once.
+    """
+    macro = get_template_attribute("macros.html", "graph_block")
+    return Markup(macro(graph_payload(g, args), heading, explore_link=explore_link))  # noqa: S704 - the macro's own autoescaped output
+
+
+def _script_json(value: Any) -> str:
+    """JSON that is safe inside a <script> element: no '<', '>' or '&' characters."""
+    text = json.dumps(value, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def export_html(vis: dict[str, Any], title: str) -> str:
+    """A standalone HTML file of a graph view, built with pyvis, drawn by vis-network.
+
+    pyvis builds the network (nodes, edges and its options object); our own template
+    (not pyvis's, which loads a CDN and writes text as HTML) inlines vis-network from the
+    copy pyvis ships and hands the data over as JSON, so the file works offline and every
+    label and tooltip stays text.
+    """
+    from pyvis.network import Network  # heavy import (IPython): only when exporting
+
+    net = Network(height="90vh", width="100%", directed=True, cdn_resources="in_line")
+    for n in vis["nodes"]:
+        net.add_node(
+            n["id"],
+            label=n["label"],
+            title=n["title"],
+            shape=n["shape"],
+            color=n["color"],
+            size=n["size"],
+            x=n["x"],
+            y=n["y"],
+            borderWidth=n["borderWidth"],
+            physics=False,
+        )
+    for e in vis["edges"]:
+        net.add_edge(
+            e["from"],
+            e["to"],
+            title=e["title"],
+            dashes=e["dashes"],
+            width=e["width"],
+            color=e["color"],
+            arrows="to",
+        )
+    net.toggle_physics(False)
+    nodes, edges, _, _, _, options = net.get_network_data()
+    opts = json.loads(options) if isinstance(options, str) else options
+    opts.setdefault("interaction", {})["hover"] = True
+    data = {"nodes": nodes, "edges": edges, "options": opts}
+    return render_template(
+        "export.html",
+        title=title,
+        data_json=_script_json(data),
+        vis_js=_vis_asset("vis-network.min.js"),
+        vis_css=_vis_asset("vis-network.css"),
+        shown=vis["shown"],
+        total=vis["total"],
+    )
+
+
+def _vis_asset(name: str) -> str:
+    from web.assets import VIS_DIR
+
+    return (VIS_DIR / name).read_text(encoding="utf-8")
