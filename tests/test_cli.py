@@ -121,7 +121,7 @@ def test_a_write_query_is_refused_and_changes_nothing(
     _, before = run("stats", "--format", "json")
     code, _ = run("query", "MATCH (n) DETACH DELETE n")
     assert code == 4
-    assert "DETACH is not allowed" in capsys.readouterr().err
+    assert "DETACH DELETE is not allowed" in capsys.readouterr().err
     code, _ = run("query", "CREATE (:Theme {id: 'x', name: 'x'})")
     assert code == 4
     _, after = run("stats", "--format", "json")

@@ -1,0 +1,158 @@
+"""The Cypher the stores run, as constant strings, and where the two dialects differ.
+
+Everything a store sends that is not a console query lives here. Values always travel as
+``$parameters``; what cannot be a parameter (a label, a relationship type) comes from
+tables keyed by the model's enums, built once at import, never from request text. The
+strings are typed ``LiteralString`` for the Neo4j driver's sake.
+
+Most of this text is the *same* in both dialects (Neo4j Cypher and ladybug's Kùzu
+dialect): counting, reading nodes and relationships for the snapshot, the batched
+``UNWIND $rows ... MERGE`` writes and the per-label deletes. The test suite runs that
+shared text on the embedded engine, so the Neo4j store's Cypher is exercised here even
+without a Neo4j server. :data:`NEO4J_ONLY` lists what only Neo4j runs (schema constraints
+and the store-info node, which the embedded store keeps in a sidecar file), and
+:data:`DIALECT_VARIANTS` the few reads whose text must differ, with both versions.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import LiteralString, cast
+
+from graph.model import NODE_KINDS, REL_PROPERTIES, REL_TYPES, NodeKind, RelType
+
+__all__ = [
+    "COUNT_NODES",
+    "COUNT_RELS",
+    "DELETE_NODES",
+    "MERGE_NODES",
+    "MERGE_RELS",
+    "NEO4J_CONSTRAINTS",
+    "NEO4J_ONLY",
+    "NEO4J_READ_STORE_INFO",
+    "NEO4J_WRITE_STORE_INFO",
+    "READ_NODES",
+    "READ_RELS",
+    "STORE_LABEL",
+    "Dialect",
+    "shared_statements",
+]
+
+
+class Dialect(StrEnum):
+    """The two Cypher dialects the project speaks."""
+
+    EMBEDDED = "embedded"  # ladybug, in the Kùzu family
+    NEO4J = "neo4j"
+
+
+def _lit(text: str) -> LiteralString:
+    # Labels and types interpolated below come from the model's enums (a closed set of
+    # identifiers), never from input: the result is as safe as a literal.
+    return cast(LiteralString, text)  # type: ignore[redundant-cast]
+
+
+#: The label of the one node holding the Neo4j store's info (version, counts, ...).
+STORE_LABEL: LiteralString = "GcxStore"
+
+# -- shared by both dialects ------------------------------------------------------------
+
+#: Count the nodes of one label.
+COUNT_NODES: dict[NodeKind, LiteralString] = {
+    kind: _lit(f"MATCH (n:{kind.value}) RETURN count(n) AS n") for kind in NodeKind
+}
+
+#: Count the relationships of one type.
+COUNT_RELS: dict[RelType, LiteralString] = {
+    rtype: _lit(f"MATCH ()-[r:{rtype.value}]->() RETURN count(r) AS n") for rtype in RelType
+}
+
+#: All nodes of one label, whole (the snapshot's node read).
+READ_NODES: dict[NodeKind, LiteralString] = {
+    kind: _lit(f"MATCH (n:{kind.value}) RETURN n") for kind in NodeKind
+}
+
+#: All relationships of one type with their end ids (the snapshot's relationship read).
+READ_RELS: dict[RelType, LiteralString] = {
+    rtype: _lit(f"MATCH (a)-[r:{rtype.value}]->(b) RETURN a.id AS source, b.id AS target, r")
+    for rtype in RelType
+}
+
+#: Delete every node of one label with its relationships (a load's first step).
+DELETE_NODES: dict[NodeKind, LiteralString] = {
+    kind: _lit(f"MATCH (n:{kind.value}) DETACH DELETE n") for kind in NodeKind
+}
+
+
+def _merge_nodes(kind: NodeKind) -> LiteralString:
+    sets = ", ".join(f"n.{p} = r.{p}" for p in NODE_KINDS[kind].property_names if p != "id")
+    return _lit(f"UNWIND $rows AS r MERGE (n:{kind.value} {{id: r.id}}) SET {sets}")
+
+
+def _merge_rels(rtype: RelType, a: NodeKind, b: NodeKind) -> LiteralString:
+    sets = ", ".join(f"x.{p.name} = r.{p.name}" for p in REL_PROPERTIES)
+    return _lit(
+        f"UNWIND $rows AS r MATCH (a:{a.value} {{id: r.source}}), (b:{b.value} {{id: r.target}}) "
+        f"MERGE (a)-[x:{rtype.value}]->(b) SET {sets}"
+    )
+
+
+#: Batched upsert of one label's nodes: ``$rows`` is a list of property maps.
+MERGE_NODES: dict[NodeKind, LiteralString] = {kind: _merge_nodes(kind) for kind in NodeKind}
+
+#: Batched upsert of one relationship type between two labels: ``$rows`` holds
+#: ``source``, ``target`` and the relationship properties.
+MERGE_RELS: dict[tuple[RelType, NodeKind, NodeKind], LiteralString] = {
+    (rtype, a, b): _merge_rels(rtype, a, b)
+    for rtype, spec in REL_TYPES.items()
+    for a, b in spec.ends
+}
+
+# -- Neo4j only ---------------------------------------------------------------------------
+
+#: One uniqueness constraint on ``id`` per label (the embedded schema has primary keys).
+NEO4J_CONSTRAINTS: dict[str, LiteralString] = {
+    label: _lit(
+        f"CREATE CONSTRAINT gcx_{label.lower()}_id IF NOT EXISTS "
+        f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+    )
+    for label in [*(k.value for k in NodeKind), STORE_LABEL]
+}
+
+#: Write the store info on its one node, in the load's transaction (``$counts`` and
+#: ``$meta`` are JSON text: Neo4j properties cannot hold maps).
+NEO4J_WRITE_STORE_INFO: LiteralString = (
+    "MERGE (s:GcxStore {id: 'store'}) "
+    "SET s.version = $version, s.loaded_at = $loaded_at, "
+    "s.counts = $counts, s.meta = $meta"
+)
+
+#: Read the store info (no row: nothing loaded yet).
+NEO4J_READ_STORE_INFO: LiteralString = (
+    "MATCH (s:GcxStore {id: 'store'}) "
+    "RETURN s.version AS version, s.loaded_at AS loaded_at, s.counts AS counts, s.meta AS meta"
+)
+
+#: Every statement only the Neo4j store sends (the rest is shared and runs on both).
+NEO4J_ONLY: tuple[LiteralString, ...] = (
+    *NEO4J_CONSTRAINTS.values(),
+    NEO4J_WRITE_STORE_INFO,
+    NEO4J_READ_STORE_INFO,
+)
+
+
+def shared_statements() -> list[LiteralString]:
+    """Every statement whose same text runs on both dialects (the suite runs them embedded).
+
+    >>> len(shared_statements()) > len(NodeKind) * 4
+    True
+    """
+    return [
+        *COUNT_NODES.values(),
+        *COUNT_RELS.values(),
+        *READ_NODES.values(),
+        *READ_RELS.values(),
+        *DELETE_NODES.values(),
+        *MERGE_NODES.values(),
+        *MERGE_RELS.values(),
+    ]
