@@ -254,7 +254,7 @@ NODE_KINDS: dict[NodeKind, NodeSpec] = {
                 Property("date", doc="as shown on the page, e.g. 'December 16, 2019'"),
                 Property("url"),
                 Property("summary", doc="verbatim; a trailing '...' is the site's own cut"),
-                Property("kind", doc="progress_item or report"),
+                Property("resource_type", doc="progress_item or report"),
                 _SOURCE,
             ),
             "A progress item, resource or report listed on a challenge, theme or focus-area page.",
@@ -265,7 +265,9 @@ NODE_KINDS: dict[NodeKind, NodeSpec] = {
             (
                 _ID,
                 _NAME,
-                Property("kind", required=True, doc="what sort of stated link this records"),
+                Property(
+                    "activity_type", required=True, doc="what sort of stated link this records"
+                ),
                 Property("text", doc="the sentence or question that states it, verbatim"),
                 Property("event", doc="the programme or event"),
                 Property("notes"),

@@ -142,7 +142,7 @@ def convert(raw: Path) -> Builder:
                 "date": item.get("date"),
                 "url": item.get("url"),
                 "summary": item.get("summary"),
-                "kind": kind,
+                "resource_type": kind,
                 "source_url": [page_url],
             }
         elif page_url not in resources[rid]["source_url"]:
@@ -398,7 +398,7 @@ def convert(raw: Path) -> Builder:
             activities[aid] = {
                 "id": aid,
                 "name": name,
-                "kind": kind,
+                "activity_type": kind,
                 "text": text,
                 "event": event,
                 "notes": link.get("note") or link.get("mapping_basis"),
