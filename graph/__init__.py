@@ -11,6 +11,7 @@ Web, CLI and notebooks all come in here::
 """
 
 from graph.addressing import Addressing, EvidencePath, addressing, partners_addressing
+from graph.collaborators import Collaborator, Cover, collaborators, cover
 from graph.coverage import Coverage, coverage
 from graph.errors import (
     GraphError,
@@ -21,6 +22,8 @@ from graph.errors import (
     QueryRefused,
     QueryTimeout,
 )
+from graph.export import ExportFormat, export
+from graph.gaps import CoverageMatrix, GapReport, gaps, leverage_chart_svg, theme_sector_matrix
 from graph.model import NODE_KINDS, REL_TYPES, NodeKind, RelType
 from graph.settings import Settings, load_settings
 from graph.store import QueryResult, Store, StoreInfo, open_store
@@ -29,8 +32,13 @@ __all__ = [
     "NODE_KINDS",
     "REL_TYPES",
     "Addressing",
+    "Collaborator",
+    "Cover",
     "Coverage",
+    "CoverageMatrix",
     "EvidencePath",
+    "ExportFormat",
+    "GapReport",
     "GraphError",
     "GraphNotLoaded",
     "GraphUnavailable",
@@ -45,8 +53,14 @@ __all__ = [
     "Store",
     "StoreInfo",
     "addressing",
+    "collaborators",
+    "cover",
     "coverage",
+    "export",
+    "gaps",
+    "leverage_chart_svg",
     "load_settings",
     "open_store",
     "partners_addressing",
+    "theme_sector_matrix",
 ]

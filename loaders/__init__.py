@@ -2,5 +2,14 @@
 
 from loaders.dataset import DatasetError, Problem, read_dataset
 from loaders.load import LoadReport, load
+from loaders.review import ReviewResult, read_review
 
-__all__ = ["DatasetError", "LoadReport", "Problem", "load", "read_dataset"]
+__all__ = [
+    "DatasetError",
+    "LoadReport",
+    "Problem",
+    "ReviewResult",
+    "load",
+    "read_dataset",
+    "read_review",
+]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from graph.store import Store, StoreInfo
 from loaders.dataset import read_dataset
+from loaders.review import ReviewResult, apply_review, read_review
 
 __all__ = ["LoadReport", "load"]
 
@@ -20,14 +21,18 @@ class LoadReport:
     info: StoreInfo
     validate_s: float
     write_s: float
+    review: ReviewResult | None = None
 
     @property
     def rows(self) -> int:
         return sum(self.info.counts.values())
 
 
-def load(folder: Path, store: Store) -> LoadReport:
+def load(folder: Path, store: Store, *, suggestions: Path | None = None) -> LoadReport:
     """Validate ``folder`` and, only if it is clean, replace the store's graph with it.
+
+    ``suggestions`` is a reviewed ``gcx suggest`` file: its accepted rows are checked
+    against the dataset and loaded as inferred ``ADDRESSES`` links (see ``loaders.review``).
 
     Raises :class:`loaders.DatasetError` (nothing written) when the input has problems.
 
@@ -40,7 +45,11 @@ def load(folder: Path, store: Store) -> LoadReport:
     """
     start = time.perf_counter()
     data = read_dataset(folder)
+    review = None
+    if suggestions is not None:
+        review = read_review(suggestions, data)
+        data = apply_review(data, review)
     validated = time.perf_counter()
     info = store.replace(data)
     done = time.perf_counter()
-    return LoadReport(folder, info, validated - start, done - validated)
+    return LoadReport(folder, info, validated - start, done - validated, review)

@@ -1,0 +1,550 @@
+"""The gap finder: where the map's leverage is high and few partners are working.
+
+For every challenge this module counts its **coverage** — distinct partners (through the
+addressing relation, :mod:`graph.addressing`), commitments that address it, and project
+teams that work on it (through a focus area that targets it, or by citing it) — with
+stated and inferred-only counted apart. It scores its **leverage** from the map's own
+signals, and ranks challenges by a **gap score**::
+
+    leverage  = 2 x catalyst + 1 x keystone + 2 x influence
+    hands     = distinct partners on the challenge
+    gap score = (1 + leverage) / (1 + hands)
+
+``catalyst`` is 1 when the map names the challenge a catalyst (0 when it is not, or not
+known); ``keystone`` is 1 when one of Beyond100K's keystones corresponds to it;
+``influence`` is the challenge's PageRank over the reversed ``INFLUENCES`` links (a
+challenge that influences influential challenges scores high), scaled so the highest is
+1, and 0 for every challenge when no ``INFLUENCES`` data is loaded (the public data has
+none). The ones added to both sides keep the score finite and let leverage count when
+nobody is on a challenge yet. High leverage and few hands rank first; the reverse list,
+*crowded*, ranks the challenges that someone is on by the lowest gap score.
+
+With ``include_inferred=False`` only stated links count, for hands, keystones and
+influence alike. :func:`theme_sector_matrix` counts partners per theme and partner
+sector, keeping the partners behind each cell, and :func:`leverage_chart_svg` draws
+leverage against hands as a self-contained SVG (no JavaScript, all text escaped).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from html import escape
+from typing import Any
+
+import networkx as nx
+
+from graph.addressing import addressing
+from graph.data import Snapshot
+from graph.errors import NotFound
+from graph.model import NodeKind, RelType
+
+__all__ = [
+    "FORMULA",
+    "WEIGHTS",
+    "ChallengeGap",
+    "CoverageMatrix",
+    "GapReport",
+    "Split",
+    "gap_score",
+    "gaps",
+    "influence_centrality",
+    "leverage",
+    "leverage_chart_svg",
+    "theme_sector_matrix",
+]
+
+#: The weights of the leverage terms (see the module docstring).
+WEIGHTS: dict[str, float] = {"catalyst": 2.0, "keystone": 1.0, "influence": 2.0}
+
+FORMULA = (
+    "leverage = 2 \u00d7 catalyst + 1 \u00d7 keystone + 2 \u00d7 influence; "
+    "gap score = (1 + leverage) / (1 + partners). "
+    "catalyst and keystone are 1 or 0; influence is PageRank over the reversed INFLUENCES "
+    "links, scaled to 0-1 (0 when no influence data is loaded); partners counts the distinct "
+    "partners on the challenge."
+)
+
+UNKNOWN_SECTOR = "Unknown"
+
+
+def leverage(catalyst: bool, keystone: bool, influence: float = 0.0) -> float:
+    """The leverage of a challenge from its catalyst and keystone flags and influence (0-1).
+
+    >>> leverage(True, True, 0.5)
+    4.0
+    """
+    return (
+        WEIGHTS["catalyst"] * catalyst
+        + WEIGHTS["keystone"] * keystone
+        + WEIGHTS["influence"] * influence
+    )
+
+
+def gap_score(leverage_value: float, hands: int) -> float:
+    """The gap score: ``(1 + leverage) / (1 + hands)``; high means high leverage, few hands.
+
+    >>> gap_score(2.0, 0), gap_score(2.0, 2), gap_score(0.0, 3)
+    (3.0, 1.0, 0.25)
+    """
+    return (1.0 + leverage_value) / (1.0 + hands)
+
+
+@dataclass(frozen=True)
+class Split:
+    """A count split by basis: ``stated``, and ``inferred`` (reached by inferred links only)."""
+
+    stated: int
+    inferred: int
+
+    @property
+    def total(self) -> int:
+        return self.stated + self.inferred
+
+
+@dataclass(frozen=True)
+class ChallengeGap:
+    """One challenge's coverage, leverage and gap score."""
+
+    challenge: str
+    name: str
+    themes: tuple[str, ...]
+    catalyst: bool | None
+    keystones: tuple[str, ...]
+    influence: float | None
+    partners: Split
+    commitments: Split
+    project_teams: Split
+    partner_ids: tuple[str, ...]
+    hands: int
+    leverage: float
+    gap_score: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON (splits with their totals)."""
+        out = asdict(self)
+        for key in ("partners", "commitments", "project_teams"):
+            out[key]["total"] = getattr(self, key).total
+        out["partner_ids"] = list(self.partner_ids)
+        out["themes"] = list(self.themes)
+        out["keystones"] = list(self.keystones)
+        return out
+
+
+@dataclass(frozen=True)
+class GapReport:
+    """Every challenge ranked by gap score, the crowded reverse, and what the data lacks."""
+
+    ranked: tuple[ChallengeGap, ...]
+    crowded: tuple[ChallengeGap, ...]
+    include_inferred: bool
+    theme: str | None
+    has_influence: bool
+    lacks: tuple[str, ...]
+    formula: str = FORMULA
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON."""
+        return {
+            "formula": self.formula,
+            "weights": dict(WEIGHTS),
+            "include_inferred": self.include_inferred,
+            "theme": self.theme,
+            "has_influence": self.has_influence,
+            "lacks": list(self.lacks),
+            "ranked": [c.to_dict() for c in self.ranked],
+            "crowded": [c.challenge for c in self.crowded],
+        }
+
+
+def _name(g: Snapshot, node: str) -> str:
+    value = g.nodes[node].get("name")
+    return value if isinstance(value, str) and value else node
+
+
+def _nodes_of(g: Snapshot, kind: NodeKind) -> list[str]:
+    return [n for n, attrs in g.nodes(data=True) if attrs.get("kind") == kind.value]
+
+
+def _ok(basis: object, include_inferred: bool) -> bool:
+    return include_inferred or basis == "stated"
+
+
+def influence_centrality(g: Snapshot, *, include_inferred: bool = True) -> dict[str, float]:
+    """Challenge id -> influence (0-1) from the ``INFLUENCES`` links; empty when there are none.
+
+    PageRank over the reversed links (``weight`` as edge weight, 1 when missing), so
+    rank flows from a challenge to those that influence it; scaled so the top is 1.
+
+    >>> from graph.data import Node, Rel, to_networkx
+    >>> from graph.model import NodeKind as K, RelType as R
+    >>> g = to_networkx([Node(K.CHALLENGE, {"id": c, "name": c}) for c in "abc"],
+    ...     [Rel(R.INFLUENCES, "a", "b", {"basis": "stated"}),
+    ...      Rel(R.INFLUENCES, "a", "c", {"basis": "stated"})])
+    >>> {c: round(v, 2) for c, v in influence_centrality(g).items()}
+    {'a': 1.0, 'b': 0.37, 'c': 0.37}
+    """
+    h: nx.DiGraph[str] = nx.DiGraph()
+    for a, b, key, data in g.edges(keys=True, data=True):
+        if key == RelType.INFLUENCES.value and _ok(data.get("basis"), include_inferred):
+            weight = data.get("weight")
+            w = float(weight) if isinstance(weight, int | float) and weight > 0 else 1.0
+            h.add_edge(b, a, weight=w)
+    if h.number_of_edges() == 0:
+        return {}
+    for n in _nodes_of(g, NodeKind.CHALLENGE):
+        h.add_node(n)
+    rank = nx.pagerank(h, weight="weight")
+    top = max(rank.values())
+    return {n: (v / top if top > 0 else 0.0) for n, v in sorted(rank.items())}
+
+
+def _themes_of(g: Snapshot, include_inferred: bool) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    for c, t, key, data in g.edges(keys=True, data=True):
+        if key == RelType.IN_THEME.value and _ok(data.get("basis"), include_inferred):
+            out[c].append(t)
+    return out
+
+
+def _split(bases: dict[str, bool]) -> Split:
+    """Count ids whose flag says stated, and those reached by inferred links only."""
+    stated = sum(1 for s in bases.values() if s)
+    return Split(stated, len(bases) - stated)
+
+
+def gaps(
+    g: Snapshot,
+    *,
+    theme: str | None = None,
+    include_inferred: bool = True,
+    map_total: int | None = None,
+) -> GapReport:
+    """Every challenge (or those in ``theme``) with coverage, leverage and gap score, ranked.
+
+    ``map_total`` is the number of challenges the whole map has (``meta.csv``), used only
+    to say what the loaded data lacks. Raises :class:`graph.errors.NotFound` for an
+    unknown theme id.
+
+    >>> from graph.data import Node, Rel, to_networkx
+    >>> from graph.model import NodeKind as K, RelType as R
+    >>> g = to_networkx(
+    ...     [Node(K.PARTNER, {"id": "p", "name": "P"}),
+    ...      Node(K.COMMITMENT, {"id": "m", "name": "M"}),
+    ...      Node(K.CHALLENGE, {"id": "lever", "name": "L", "catalyst": True}),
+    ...      Node(K.CHALLENGE, {"id": "busy", "name": "B", "catalyst": False})],
+    ...     [Rel(R.MADE, "p", "m", {"basis": "stated"}),
+    ...      Rel(R.ADDRESSES, "m", "busy", {"basis": "stated"})])
+    >>> [(c.challenge, c.hands, c.gap_score) for c in gaps(g).ranked]
+    [('lever', 0, 3.0), ('busy', 1, 0.5)]
+    """
+    if theme is not None and (theme not in g or g.nodes[theme].get("kind") != NodeKind.THEME.value):
+        raise NotFound(f"no theme with id {theme!r}")
+    themes_of = _themes_of(g, include_inferred)
+    influence = influence_centrality(g, include_inferred=include_inferred)
+
+    partners: dict[str, dict[str, bool]] = defaultdict(dict)
+    for a in addressing(g, include_inferred=include_inferred):
+        partners[a.challenge][a.partner] = a.basis == "stated"
+
+    commitments: dict[str, dict[str, bool]] = defaultdict(dict)
+    teams: dict[str, dict[str, bool]] = defaultdict(dict)
+    keystones: dict[str, list[str]] = defaultdict(list)
+    for src, dst, key, data in g.edges(keys=True, data=True):
+        basis = data.get("basis")
+        if not _ok(basis, include_inferred):
+            continue
+        stated = basis == "stated"
+        if key == RelType.ADDRESSES.value:
+            commitments[dst][src] = commitments[dst].get(src, False) or stated
+        elif key == RelType.CITES.value:
+            teams[dst][src] = teams[dst].get(src, False) or stated
+        elif key == RelType.CORRESPONDS_TO.value:
+            keystones[dst].append(src)
+        elif key == RelType.WORKS_ON.value:
+            for _, target, key2, data2 in g.out_edges(dst, keys=True, data=True):
+                basis2 = data2.get("basis")
+                if key2 == RelType.TARGETS.value and _ok(basis2, include_inferred):
+                    both = stated and basis2 == "stated"
+                    teams[target][src] = teams[target].get(src, False) or both
+
+    rows: list[ChallengeGap] = []
+    for c in _nodes_of(g, NodeKind.CHALLENGE):
+        if theme is not None and theme not in themes_of.get(c, ()):
+            continue
+        catalyst = g.nodes[c].get("catalyst")
+        flag = catalyst if isinstance(catalyst, bool) else None
+        hands = len(partners[c])
+        inf = influence.get(c) if influence else None
+        lev = leverage(flag is True, bool(keystones[c]), inf or 0.0)
+        rows.append(
+            ChallengeGap(
+                challenge=c,
+                name=_name(g, c),
+                themes=tuple(sorted(themes_of.get(c, ()))),
+                catalyst=flag,
+                keystones=tuple(sorted(keystones[c])),
+                influence=inf,
+                partners=_split(partners[c]),
+                commitments=_split(commitments[c]),
+                project_teams=_split(teams[c]),
+                partner_ids=tuple(sorted(partners[c])),
+                hands=hands,
+                leverage=lev,
+                gap_score=gap_score(lev, hands),
+            )
+        )
+    ranked = sorted(rows, key=lambda r: (-r.gap_score, -r.leverage, r.name, r.challenge))
+    crowded = sorted(
+        (r for r in rows if r.hands > 0),
+        key=lambda r: (r.gap_score, -r.hands, r.name, r.challenge),
+    )
+    return GapReport(
+        ranked=tuple(ranked),
+        crowded=tuple(crowded),
+        include_inferred=include_inferred,
+        theme=theme,
+        has_influence=bool(influence),
+        lacks=_lacks(g, bool(influence), map_total),
+    )
+
+
+def _lacks(g: Snapshot, has_influence: bool, map_total: int | None) -> tuple[str, ...]:
+    challenges = _nodes_of(g, NodeKind.CHALLENGE)
+    loaded = len(challenges)
+    out = []
+    if map_total is not None and map_total > loaded:
+        out.append(
+            f"{map_total - loaded} of the map's {map_total} challenges are not in the public "
+            f"record; only {loaded} are loaded, so a challenge missing here may be the real gap."
+        )
+    if not has_influence:
+        out.append(
+            "No influence ratings (INFLUENCES links) are loaded: the map's ratings of how "
+            "solving one challenge affects another were never published, so leverage uses "
+            "the catalyst and keystone flags only."
+        )
+    unknown = sum(1 for n in challenges if not isinstance(g.nodes[n].get("catalyst"), bool))
+    if unknown:
+        out.append(f"{unknown} challenge(s) have no known catalyst flag; they count as 0.")
+    return tuple(out)
+
+
+@dataclass(frozen=True)
+class CoverageMatrix:
+    """Partners per (theme, partner sector), with the partners behind every cell.
+
+    ``themes`` holds (id, name) pairs in the map's order, with ``(None, "No theme")`` last
+    when some addressed challenge has no theme; ``cells`` maps (theme id, sector) to
+    partner ids.
+    """
+
+    themes: tuple[tuple[str | None, str], ...]
+    sectors: tuple[str, ...]
+    cells: dict[tuple[str | None, str], tuple[str, ...]]
+    names: dict[str, str]
+
+    def count(self, theme: str | None, sector: str) -> int:
+        return len(self.cells.get((theme, sector), ()))
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON: rows of cells, each with its partners' ids and names."""
+        return {
+            "themes": [{"id": t, "name": n} for t, n in self.themes],
+            "sectors": list(self.sectors),
+            "rows": [
+                {
+                    "theme": t,
+                    "cells": [
+                        {
+                            "sector": s,
+                            "count": self.count(t, s),
+                            "partners": [
+                                {"id": p, "name": self.names.get(p, p)}
+                                for p in self.cells.get((t, s), ())
+                            ],
+                        }
+                        for s in self.sectors
+                    ],
+                }
+                for t, _ in self.themes
+            ],
+        }
+
+
+def theme_sector_matrix(g: Snapshot, *, include_inferred: bool = True) -> CoverageMatrix:
+    """Which partners, by sector, work on each theme's challenges (empty sector: Unknown).
+
+    >>> from graph.data import Node, Rel, to_networkx
+    >>> from graph.model import NodeKind as K, RelType as R
+    >>> g = to_networkx(
+    ...     [Node(K.PARTNER, {"id": "p", "name": "P", "sector": "Museum"}),
+    ...      Node(K.COMMITMENT, {"id": "m", "name": "M"}),
+    ...      Node(K.THEME, {"id": "t", "name": "T"}),
+    ...      Node(K.CHALLENGE, {"id": "c", "name": "C"})],
+    ...     [Rel(R.MADE, "p", "m", {"basis": "stated"}),
+    ...      Rel(R.ADDRESSES, "m", "c", {"basis": "stated"}),
+    ...      Rel(R.IN_THEME, "c", "t", {"basis": "stated"})])
+    >>> theme_sector_matrix(g).cells
+    {('t', 'Museum'): ('p',)}
+    """
+    themes_of = _themes_of(g, include_inferred)
+    cells: dict[tuple[str | None, str], set[str]] = defaultdict(set)
+    sectors: set[str] = set()
+    names: dict[str, str] = {}
+    for a in addressing(g, include_inferred=include_inferred):
+        raw = g.nodes[a.partner].get("sector")
+        sector = raw.strip() if isinstance(raw, str) and raw.strip() else UNKNOWN_SECTOR
+        sectors.add(sector)
+        names[a.partner] = _name(g, a.partner)
+        row_keys: list[str | None] = list(themes_of.get(a.challenge, ())) or [None]
+        for t in row_keys:
+            cells[(t, sector)].add(a.partner)
+
+    theme_rows: list[tuple[str | None, str]] = []
+    for t in _nodes_of(g, NodeKind.THEME):
+        theme_rows.append((t, _name(g, t)))
+    theme_rows.sort(
+        key=lambda tn: (
+            _order(g.nodes[tn[0]].get("listed_order")) if tn[0] else math.inf,
+            tn[1],
+        )
+    )
+    if any(t is None for t, _ in cells):
+        theme_rows.append((None, "No theme"))
+    ordered_sectors = sorted(sectors - {UNKNOWN_SECTOR}) + (
+        [UNKNOWN_SECTOR] if UNKNOWN_SECTOR in sectors else []
+    )
+    return CoverageMatrix(
+        themes=tuple(theme_rows),
+        sectors=tuple(ordered_sectors),
+        cells={k: tuple(sorted(v, key=lambda p: (names.get(p, p), p))) for k, v in cells.items()},
+        names=names,
+    )
+
+
+def _order(value: object) -> float:
+    return float(value) if isinstance(value, int) else math.inf
+
+
+def _short(text: str, limit: int = 30) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def leverage_chart_svg(
+    report: GapReport,
+    *,
+    width: int = 760,
+    height: int = 460,
+    link: Callable[[str], str] | None = None,
+) -> str:
+    """Leverage (up) against partners on the challenge (across) as a standalone SVG.
+
+    Challenges at the same point share one marker, sized by how many; the marker's
+    ``<title>`` (a tooltip, and read by screen readers) lists them. The top-left corner
+    is where the gaps are. ``link(challenge_id)`` may give each single-challenge marker
+    a URL. All text is escaped; no scripts, no external references.
+
+    >>> from graph.data import Node, to_networkx
+    >>> from graph.model import NodeKind as K
+    >>> g = to_networkx([Node(K.CHALLENGE, {"id": "c", "name": "<b>", "catalyst": True})], [])
+    >>> svg = leverage_chart_svg(gaps(g))
+    >>> svg.startswith("<svg") and "&lt;b&gt;" in svg and "<b>" not in svg
+    True
+    """
+    left, right, top, bottom = 70, 30, 50, 60
+    plot_w, plot_h = width - left - right, height - top - bottom
+    rows = report.ranked
+    # Round the axes up to whole steps, with room beyond the largest point.
+    x_step = max(1, math.ceil(max([r.hands for r in rows] + [1]) * 1.1 / 5))
+    max_x = 5 * x_step
+    top_lev = max([r.leverage for r in rows] + [WEIGHTS["catalyst"] + WEIGHTS["keystone"]])
+    max_y = math.ceil(top_lev + 0.5)
+
+    def x_of(v: float) -> float:
+        return left + plot_w * v / max_x
+
+    def y_of(v: float) -> float:
+        return top + plot_h * (1 - v / max_y)
+
+    groups: dict[tuple[int, float], list[ChallengeGap]] = defaultdict(list)
+    for r in rows:
+        groups[(r.hands, round(r.leverage, 6))].append(r)
+
+    basis = "stated and inferred links" if report.include_inferred else "stated links only"
+    title = "Leverage against partners per challenge"
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="lc-title lc-desc" '
+        'font-family="sans-serif" font-size="12">',
+        f'<title id="lc-title">{escape(title)}</title>',
+        f'<desc id="lc-desc">{escape(_describe(report))}</desc>',
+        f'<rect x="{left}" y="{top}" width="{plot_w / 2:.1f}" height="{plot_h / 2:.1f}" '
+        'fill="#fdf1e6"/>',
+        f'<text x="{left}" y="{top - 10}" fill="#8a4b12">\u2196 high leverage, few hands '
+        "(the gaps)</text>",
+        f'<text x="{left + plot_w}" y="{top - 10}" text-anchor="end" fill="#555">'
+        "crowded, low leverage \u2198</text>",
+        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
+        'stroke="#333"/>',
+        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#333"/>',
+    ]
+    for i in range(6):
+        xv = x_step * i
+        out.append(
+            f'<text x="{x_of(xv):.1f}" y="{top + plot_h + 18}" text-anchor="middle">{xv}</text>'
+        )
+    for i in range(max_y + 1):
+        out.append(f'<text x="{left - 8}" y="{y_of(i) + 4:.1f}" text-anchor="end">{i}</text>')
+    out.append(
+        f'<text x="{left + plot_w / 2:.1f}" y="{height - 16}" text-anchor="middle">'
+        f"partners on the challenge ({escape(basis)})</text>"
+    )
+    out.append(
+        f'<text transform="translate(18 {top + plot_h / 2:.1f}) rotate(-90)" '
+        'text-anchor="middle">leverage</text>'
+    )
+    placed: list[tuple[float, float, float, float]] = []  # label boxes drawn so far
+    for (hands, lev), members in sorted(groups.items(), key=lambda kv: (-kv[0][1], kv[0][0])):
+        cx, cy = x_of(hands), y_of(lev)
+        radius = 5 + 3 * math.sqrt(len(members) - 1)
+        names = "; ".join(m.name for m in members)
+        tip = f"{names} \u2014 {hands} partner(s), leverage {lev:g}"
+        label = _short(members[0].name) if len(members) == 1 else f"{len(members)} challenges"
+        colour = "#c0392b" if any(m.catalyst for m in members) else "#2c7fb8"
+        # Labels go right of the marker, or left of it in the right half; a label that
+        # would overlap one already drawn moves down a line until it does not.
+        text_w = 6.5 * len(label)
+        on_right = cx < left + plot_w / 2
+        lx = cx + radius + 4 if on_right else cx - radius - 4
+        x0 = lx if on_right else lx - text_w
+        ly = cy + 4
+        while any(
+            x0 < bx1 and x0 + text_w > bx0 and ly - 11 < by1 and ly + 3 > by0
+            for bx0, by0, bx1, by1 in placed
+        ):
+            ly += 14
+        placed.append((x0, ly - 11, x0 + text_w, ly + 3))
+        anchor = "start" if on_right else "end"
+        marker = (
+            f"<g><title>{escape(tip)}</title>"
+            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="{colour}" '
+            'fill-opacity="0.75" stroke="#fff"/>'
+            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{escape(label)}</text></g>'
+        )
+        if link is not None and len(members) == 1:
+            href = escape(link(members[0].challenge), quote=True)
+            marker = f'<a href="{href}">{marker}</a>'
+        out.append(marker)
+    out.append("</svg>")
+    return "\n".join(out)
+
+
+def _describe(report: GapReport) -> str:
+    top = report.ranked[:3]
+    if not top:
+        return "No challenges to chart."
+    listed = "; ".join(f"{r.name} (leverage {r.leverage:g}, {r.hands} partners)" for r in top)
+    return f"{len(report.ranked)} challenges. Highest gap scores: {listed}."
