@@ -22,8 +22,6 @@ from dataclasses import asdict, dataclass
 from typing import Any, TextIO
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.metrics.pairwise import cosine_similarity
 
 from graph.data import Snapshot
 from graph.export import csv_safe
@@ -114,6 +112,11 @@ def _score_matrix(g: Snapshot) -> tuple[list[str], list[str], np.ndarray[Any, An
         return commitments, challenges, np.zeros((len(commitments), len(challenges)))
     docs_c = [_text(g.nodes[c].get("text")) or _text(g.nodes[c].get("name")) for c in commitments]
     docs_h = [challenge_text(g, c) for c in challenges]
+    # Imported here: scikit-learn takes about a second to import, and only scoring needs it
+    # (the loader imports this module for METHOD; gcx's other commands must stay quick).
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
     vectoriser = TfidfVectorizer(
         stop_words="english",
         strip_accents="unicode",

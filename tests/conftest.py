@@ -1,4 +1,6 @@
-"""Shared fixtures: stores over real embedded database files, datasets to break, the CLI."""
+"""Shared fixtures: stores over real embedded database files, datasets to break, the CLI,
+and for the browser tests Debian's chromium, a live server and a watched page
+(helpers in ``tests/browser.py``)."""
 
 from __future__ import annotations
 
@@ -6,6 +8,7 @@ import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,3 +75,42 @@ def shared_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
     load(BUNDLED_DATASET, store)
     yield store
     store.close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    """Debian's chromium, headless, through Playwright (never a downloaded browser)."""
+    from tests.browser import CHROMIUM_ARGS
+
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def server(shared_store: Store) -> Iterator[Any]:
+    """The explorer over the shared store, served on 127.0.0.1 at a port the OS chose."""
+    from tests.browser import Server
+    from web import create_app
+
+    srv = Server(create_app({"GCX_STORE": shared_store}))
+    yield srv
+    srv.close()
+
+
+@pytest.fixture
+def page(browser: Any, server: Any) -> Iterator[tuple[Any, Any]]:
+    """A fresh page on ``server``; afterwards, no request left 127.0.0.1, no dialog fired,
+    no script error or CSP violation happened."""
+    from tests.browser import Watch
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    pg = context.new_page()
+    watch = Watch(pg, server.url)
+    yield pg, watch
+    context.close()
+    assert watch.outside() == [], "no request may leave 127.0.0.1"
+    assert watch.dialogs == []
+    assert watch.errors == [], "no script error and no CSP violation"

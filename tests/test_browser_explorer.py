@@ -6,142 +6,25 @@ Screenshots of the main pages go to ``test-artifacts/``.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
 import pytest
-from flask import Flask
-from werkzeug.serving import make_server
 
 from graph.settings import Settings
-from graph.store import Store, open_store
+from graph.store import open_store
 from loaders import load
+from tests.browser import Server, Watch, drawn, node_point, shot
 from web import create_app
 
 pytestmark = pytest.mark.browser
 
-playwright_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
-ROOT = Path(__file__).resolve().parents[1]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 COLLAB = "the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day"
 AIR = "american-institutes-for-research"
 XSS = "<img src=x onerror=alert(1)>"
 TEAM = "team-measuring-positive-work-environment-and-culture-in-schools-2019"
-
-
-class Server:
-    """The app served on 127.0.0.1 at a port the OS chose, in a background thread."""
-
-    def __init__(self, app: Flask) -> None:
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
-
-
-@pytest.fixture(scope="module")
-def server(shared_store: Store) -> Iterator[Server]:
-    srv = Server(create_app({"GCX_STORE": shared_store}))
-    yield srv
-    srv.close()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    with playwright_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-class Watch:
-    """Everything a page did that a test may want to refuse."""
-
-    def __init__(self, page: object, base: str) -> None:
-        self.requests: list[str] = []
-        self.dialogs: list[str] = []
-        self.errors: list[str] = []
-        page.on("request", lambda r: self.requests.append(r.url))  # type: ignore[attr-defined]
-        page.on("pageerror", lambda e: self.errors.append(str(e)))  # type: ignore[attr-defined]
-        page.on("console", self._console)  # type: ignore[attr-defined]
-        page.on("response", self._response)  # type: ignore[attr-defined]
-
-        def dialog(d: object) -> None:
-            self.dialogs.append(d.message)  # type: ignore[attr-defined]
-            d.dismiss()  # type: ignore[attr-defined]
-
-        page.on("dialog", dialog)  # type: ignore[attr-defined]
-        self.base = base
-
-    def _console(self, message: object) -> None:
-        text = message.text  # type: ignore[attr-defined]
-        # a failed load is judged by _response (a 404 page is itself a 404 document)
-        if message.type == "error" and not text.startswith("Failed to load resource"):  # type: ignore[attr-defined]
-            self.errors.append(text)
-
-    def _response(self, response: object) -> None:
-        if response.status >= 400 and response.request.resource_type != "document":  # type: ignore[attr-defined]
-            self.errors.append(f"{response.status} {response.url}")  # type: ignore[attr-defined]
-
-    def outside(self) -> list[str]:
-        local = (self.base + "/", "data:", "blob:")
-        return [u for u in self.requests if not u.startswith(local)]
-
-
-@pytest.fixture
-def page(browser: object, server: Server) -> Iterator[tuple[object, Watch]]:
-    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
-    pg = context.new_page()
-    watch = Watch(pg, server.url)
-    yield pg, watch
-    context.close()
-    assert watch.outside() == [], "no request may leave 127.0.0.1"
-    assert watch.dialogs == []
-    assert watch.errors == [], "no script error and no CSP violation"
-
-
-def drawn(pg: object) -> int:
-    """Wait for the first graph on the page to draw; its node count, read from the page."""
-    canvas = pg.locator('[data-role="canvas"][data-drawn="1"]').first  # type: ignore[attr-defined]
-    canvas.wait_for(timeout=10_000)
-    return int(canvas.get_attribute("data-node-count"))
-
-
-def node_point(pg: object, node_id: str) -> tuple[float, float]:
-    """Where a node is drawn, in viewport coordinates (the canvas scrolled into view)."""
-    canvas = pg.locator('[data-role="canvas"]').first  # type: ignore[attr-defined]
-    canvas.scroll_into_view_if_needed()
-    box = canvas.bounding_box()
-    pos = pg.evaluate(  # type: ignore[attr-defined]
-        """(id) => {
-            const net = document.querySelector('[data-role="canvas"]').gcxNetwork;
-            return net.canvasToDOM(net.getPositions([id])[id]);
-        }""",
-        node_id,
-    )
-    return box["x"] + pos["x"], box["y"] + pos["y"]
-
-
-def shot(pg: object, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
 
 
 def test_challenge_page_draws_its_network(page: tuple[object, Watch], server: Server) -> None:

@@ -80,6 +80,10 @@
     var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
     container.gcxNetwork = network;     // for tests and the console
     container.gcxNodes = nodes;
+    if (!nodeRows.children.length && data.nodes.length) {
+      // a section built by a page script (the query console) gets its table twin here
+      addRows(data.nodes, data.edges);
+    }
     network.once("afterDrawing", function () {
       container.setAttribute("data-node-count", String(nodes.length));
       container.setAttribute("data-edge-count", String(edges.length));
@@ -207,4 +211,6 @@
   }
 
   document.querySelectorAll("[data-graph]").forEach(setup);
+  // The query console draws result sections it inserts later with the same code.
+  window.gcxGraph = { setup: setup };
 })();

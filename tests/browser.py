@@ -1,0 +1,110 @@
+"""Helpers for the browser tests: a live server, what a page did, waits and screenshots.
+
+The fixtures that use them (``browser``, ``server``, ``page``) are in ``tests/conftest.py``;
+a test module may override ``server`` to serve another app (``page`` then uses it).
+Chromium is Debian's (``/usr/bin/chromium``), never a downloaded one.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.serving import make_server
+
+ROOT = Path(__file__).resolve().parents[1]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+class Server:
+    """The app served on 127.0.0.1 at a port the OS chose, in a background thread."""
+
+    def __init__(self, app: Flask) -> None:
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+
+class Watch:
+    """Everything a page did that a test may want to refuse."""
+
+    def __init__(self, page: object, base: str) -> None:
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.errors: list[str] = []
+        page.on("request", lambda r: self.requests.append(r.url))  # type: ignore[attr-defined]
+        page.on("pageerror", lambda e: self.errors.append(str(e)))  # type: ignore[attr-defined]
+        page.on("console", self._console)  # type: ignore[attr-defined]
+        page.on("response", self._response)  # type: ignore[attr-defined]
+
+        def dialog(d: object) -> None:
+            self.dialogs.append(d.message)  # type: ignore[attr-defined]
+            d.dismiss()  # type: ignore[attr-defined]
+
+        page.on("dialog", dialog)  # type: ignore[attr-defined]
+        self.base = base
+        #: Response statuses a test expects (e.g. 400 from a refused console query).
+        self.expected: set[int] = set()
+
+    def _console(self, message: object) -> None:
+        text = message.text  # type: ignore[attr-defined]
+        # a failed load is judged by _response (a 404 page is itself a 404 document)
+        if message.type == "error" and not text.startswith("Failed to load resource"):  # type: ignore[attr-defined]
+            self.errors.append(text)
+
+    def _response(self, response: object) -> None:
+        status = response.status  # type: ignore[attr-defined]
+        if (
+            status >= 400
+            and status not in self.expected
+            and response.request.resource_type != "document"  # type: ignore[attr-defined]
+        ):
+            self.errors.append(f"{status} {response.url}")  # type: ignore[attr-defined]
+
+    def outside(self) -> list[str]:
+        local = (self.base + "/", "data:", "blob:")
+        return [u for u in self.requests if not u.startswith(local)]
+
+
+def drawn(pg: object) -> int:
+    """Wait for the first graph on the page to draw; its node count, read from the page."""
+    canvas = pg.locator('[data-role="canvas"][data-drawn="1"]').first  # type: ignore[attr-defined]
+    canvas.wait_for(timeout=10_000)
+    return int(canvas.get_attribute("data-node-count"))
+
+
+def node_point(pg: object, node_id: str) -> tuple[float, float]:
+    """Where a node is drawn, in viewport coordinates (the canvas scrolled into view)."""
+    canvas = pg.locator('[data-role="canvas"]').first  # type: ignore[attr-defined]
+    canvas.scroll_into_view_if_needed()
+    box = canvas.bounding_box()
+    pos = pg.evaluate(  # type: ignore[attr-defined]
+        """(id) => {
+            const net = document.querySelector('[data-role="canvas"]').gcxNetwork;
+            return net.canvasToDOM(net.getPositions([id])[id]);
+        }""",
+        node_id,
+    )
+    return box["x"] + pos["x"], box["y"] + pos["y"]
+
+
+def shot(pg: object, name: str) -> None:
+    """Save a full-page screenshot as ``test-artifacts/<name>.png``."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
