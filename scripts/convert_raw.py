@@ -151,11 +151,18 @@ def convert(raw: Path) -> Builder:
 
     for c in challenges:
         notes = " ".join(c.get("notes") or []) or None
+        name = c["short_title"] or c["full_challenge"]
+        if not name:
+            # The stored page text starts after its title: the page's URL is all that
+            # names it, so read the URL's words (and say so).
+            name = c["slug"].replace("-", " ")
+            notes = f"{notes} " if notes else ""
+            notes += "The name is the page URL's words: the stored text has no title."
         b.node(
             NodeKind.CHALLENGE,
             {
                 "id": c["slug"],
-                "name": c["short_title"] or c["full_challenge"] or c["slug"],
+                "name": name,
                 "statement": c["full_challenge"],
                 "description": c["description"],
                 "catalyst": c["catalyst"],
