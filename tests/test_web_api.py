@@ -160,7 +160,7 @@ def test_openapi_documents_every_api_route_and_only_those(app: Flask, client: Fl
     }
     assert set(doc["paths"]) == routes
     params = {p["name"] for p in doc["paths"]["/api/subgraph"]["get"]["parameters"]}
-    assert params == {"center", "depth", "kinds", "inferred", "cap", "evidence"}
+    assert params == {"center", "depth", "kinds", "inferred", "cap", "evidence", "format"}
     params = {p["name"] for p in doc["paths"]["/api/partners"]["get"]["parameters"]}
     assert {"q", "sector", "page"} <= params
 

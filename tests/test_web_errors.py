@@ -30,6 +30,17 @@ ERROR_PATHS: list[tuple[str, str, int]] = [
     ("GET", "/api/partners?sort=x", 400),
     ("GET", "/api/search?q=%00", 400),
     ("GET", "/api/challenges/x?inferred=perhaps", 400),
+    # the analyses (web/analyses_api.py, the subgraph downloads)
+    ("GET", "/api/partners/no-such-partner/collaborators", 404),
+    ("GET", f"/api/partners/{AIR}/collaborators?limit=0", 400),
+    ("GET", f"/api/partners/{AIR}/collaborators?limit=101", 400),
+    ("GET", f"/api/partners/{AIR}/collaborators?inferred=maybe", 400),
+    ("GET", "/api/cover", 400),
+    ("GET", "/api/cover?challenge=no-such-challenge", 404),
+    ("GET", f"/api/cover?challenge={AIR}", 404),  # a partner is not a challenge
+    ("GET", "/api/gaps?theme=no-such-theme", 404),
+    ("GET", "/api/gaps?inferred=2", 400),
+    ("GET", "/api/subgraph?format=pdf", 400),
     ("POST", "/api/stats", 405),
     ("DELETE", "/api/partners", 405),
     ("GET", "/api/boom", 500),
@@ -41,7 +52,19 @@ ERROR_PATHS: list[tuple[str, str, int]] = [
     ("GET", "/explore?add=zzzzqqqq", 404),
     ("GET", "/explore/export.html?center=nope", 404),
     ("GET", "/vendor/vis-network/other.js", 404),
+    ("GET", "/gaps?theme=no-such-theme", 404),
+    ("GET", "/gaps/cell", 400),
+    ("GET", "/gaps/cell?theme=no-such-theme&sector=Unknown", 404),
+    ("GET", "/gaps/cell?theme=theme-prestige&sector=Nowhere", 404),
+    ("GET", "/collaborators?partner=no-such-partner", 404),
+    ("GET", "/collaborators?challenge=no-such-challenge", 404),
+    ("GET", "/collaborators?find=zzzzqqqq", 404),
+    ("GET", "/collaborators?limit=0", 400),
     ("POST", "/", 405),
+    ("GET", "/api/query", 405),
+    ("POST", "/api/query", 400),  # no JSON body
+    ("GET", "/query?max_rows=0", 400),
+    ("GET", "/query.csv", 400),  # no query to run
 ]
 
 UNAVAILABLE_PATHS = [
@@ -53,7 +76,10 @@ UNAVAILABLE_PATHS = [
     f"/api/partners/{AIR}",
     "/api/search?q=math",
     "/api/subgraph",
+    f"/api/partners/{AIR}/collaborators",
+    "/api/gaps",
     "/",
+    "/gaps",
     "/partners",
 ]
 

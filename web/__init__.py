@@ -17,15 +17,19 @@ from urllib.parse import urlsplit
 from flask import Blueprint, Flask, Response, request, url_for
 
 from web import (
+    analyses_api,
     api,
     assets,
     challenges,
+    collaborators,
     db,
     errors,
     explore,
+    gaps,
     nodes,
     overview,
     partners,
+    query,
     search,
     themes,
 )
@@ -49,9 +53,13 @@ AREAS: list[Area] = [
     Area(challenges.bp, "Challenges", "challenges.index"),
     Area(partners.bp, "Partners", "partners.index"),
     Area(explore.bp, "Explore", "explore.index"),
+    Area(gaps.bp, "Gaps", "gaps.index"),
+    Area(collaborators.bp, "Collaborators", "collaborators.index"),
     Area(search.bp, "Search", "search.index"),
+    Area(query.bp, "Query", "query.index"),
     Area(nodes.bp),
     Area(api.bp),
+    Area(analyses_api.bp),
     Area(assets.bp),
 ]
 

@@ -26,6 +26,7 @@ from graph.explore import (
     theme_detail,
 )
 from web.db import get_info, get_snapshot
+from web.downloads import download, export_format
 from web.openapi import openapi_document
 from web.params import get_bool, get_int, get_list, get_str, ordered
 from web.partners import directory_query
@@ -140,6 +141,9 @@ def search_all() -> Response:
 
 @bp.get("/subgraph")
 def subgraph() -> Response:
+    fmt = export_format()  # format=graphml|gexf|csv|json: the same view as a file download
+    if fmt is not None:
+        return download(get_snapshot(), subgraph_args(), fmt)
     return Response(graph_json(get_snapshot(), subgraph_args()), mimetype="application/json")
 
 

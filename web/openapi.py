@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from graph.explore import DEFAULT_MAX_NODES, KIND_ORDER, MAX_DEPTH, MAX_NODES, SORTS
+from graph.export import ExportFormat
+from web.collaborators import DEFAULT_LIMIT, MAX_CHALLENGES, MAX_LIMIT
 
 __all__ = ["openapi_document"]
 
@@ -52,6 +54,110 @@ def _get(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str, 
     }
 
 
+def _query_post() -> dict[str, Any]:
+    """``POST /api/query``: the read-only Cypher console (``web/query.py``)."""
+    body = {
+        "type": "object",
+        "required": ["query"],
+        "additionalProperties": False,
+        "properties": {
+            "query": {"type": "string", "maxLength": 20000, "description": "read-only Cypher"},
+            "params": {"type": "object", "description": "values for the query's $parameters"},
+            "timeout": {
+                "type": "number",
+                "exclusiveMinimum": 0,
+                "description": "seconds (default and most: GCX_QUERY_TIMEOUT, 5)",
+            },
+            "max_rows": {
+                "type": "integer",
+                "minimum": 1,
+                "description": "row cap (default and most: GCX_QUERY_MAX_ROWS, 1000)",
+            },
+        },
+    }
+    answer = {
+        "type": "object",
+        "required": ["columns", "rows", "truncated", "elapsed_ms", "graph", "permalink"],
+        "properties": {
+            "columns": {"type": "array", "items": {"type": "string"}},
+            "rows": {"type": "array", "items": {"type": "array"}},
+            "truncated": {"type": "boolean", "description": "the row cap bit"},
+            "elapsed_ms": {"type": "number"},
+            "max_rows": {"type": "integer"},
+            "graph": {
+                "type": ["object", "null"],
+                "description": "the returned nodes and relationships in vis-network shape",
+            },
+            "permalink": {"type": "string", "description": "the /query page that re-runs it"},
+        },
+    }
+    return {
+        "post": {
+            "summary": "run a read-only Cypher query (writes refused; time limit; row cap)",
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": body}},
+            },
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {"application/json": {"schema": answer}},
+                },
+                "400": {"$ref": "#/components/responses/Error"},
+                "503": {"$ref": "#/components/responses/Error"},
+            },
+        }
+    }
+
+
+def _analyses_paths() -> dict[str, Any]:
+    """The analyses' routes (``web/analyses_api.py``)."""
+    inferred = _q("inferred", _BOOL01, "1 (default): count inferred links too; 0: stated only")
+    return {
+        "/api/partners/{node_id}/collaborators": _get(
+            "other partners ranked as collaborators, each with why and evidence paths",
+            [
+                _ID,
+                _q(
+                    "limit",
+                    {
+                        "type": "integer",
+                        "minimum": 1,
+                        "maximum": MAX_LIMIT,
+                        "default": DEFAULT_LIMIT,
+                    },
+                    "most suggestions to return",
+                ),
+                inferred,
+            ],
+        ),
+        "/api/cover": _get(
+            "partners on each challenge, and a small covering set (greedy: approximate)",
+            [
+                {
+                    **_q("challenge", _STR, "challenge id (repeat; at least one)", many=True),
+                    "required": True,
+                    "schema": {"type": "array", "items": _STR, "maxItems": MAX_CHALLENGES},
+                },
+                inferred,
+            ],
+        ),
+        "/api/gaps": _get(
+            "every challenge's coverage, leverage and gap score, ranked; the crowded "
+            "reverse; the theme x sector matrix; the formula and what the data lacks",
+            [_q("theme", _STR, "only challenges in this theme"), inferred],
+        ),
+    }
+
+
+def _with_downloads(path: dict[str, Any]) -> dict[str, Any]:
+    """``/api/subgraph``: ``format`` turns the answer into a file download."""
+    content = path["get"]["responses"]["200"]["content"]
+    for fmt in ExportFormat:
+        content.setdefault(fmt.media_type, {})
+    return path
+
+
 def openapi_document() -> dict[str, Any]:
     """The OpenAPI document, as a dict."""
     directory_params = [
@@ -76,6 +182,12 @@ def openapi_document() -> dict[str, Any]:
             "most nodes to return (`truncated` says when it bit)",
         ),
         _q("evidence", _BOOL01, "1: add the addressing paths of centre challenges/partners"),
+        _q(
+            "format",
+            {"type": "string", "enum": [f.value for f in ExportFormat]},
+            "download the view as a file: GraphML, GEXF, CSV (nodes.csv and edges.csv in a "
+            "zip) or node-link JSON; none: vis-network JSON",
+        ),
     ]
     return {
         "openapi": "3.1.0",
@@ -107,9 +219,11 @@ def openapi_document() -> dict[str, Any]:
                     _q("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "per kind"),
                 ],
             ),
-            "/api/subgraph": _get(
-                "a subgraph in vis-network shape (nodes, edges, truncated)", subgraph_params
+            "/api/subgraph": _with_downloads(
+                _get("a subgraph in vis-network shape (nodes, edges, truncated)", subgraph_params)
             ),
+            **_analyses_paths(),
+            "/api/query": _query_post(),
             "/api/openapi.json": _get("this document"),
         },
         "components": {

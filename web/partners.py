@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from graph import collaborators
 from graph.data import Snapshot
 from graph.explore import SORTS, DirectoryQuery, directory_facets, partner_detail
 from graph.explore import directory as run_directory
+from web.collaborators import collaborator_view
 from web.db import get_snapshot
 from web.params import get_bool, get_choice, get_int, get_str
 from web.render import SubgraphArgs, graph_block
@@ -16,6 +18,7 @@ __all__ = ["bp", "directory_query"]
 bp = Blueprint("partners", __name__, url_prefix="/partners")
 
 MAX_PER_PAGE = 100
+PAGE_COLLABORATORS = 10  # suggestions on a partner page; the full list is /collaborators
 
 
 def directory_query(g: Snapshot) -> DirectoryQuery:
@@ -52,4 +55,13 @@ def show(node_id: str) -> str:
     g = get_snapshot()
     view = partner_detail(g, node_id)
     args = SubgraphArgs(centers=(node_id,), depth=1, evidence=True)
-    return render_template("partner.html", view=view, graph=graph_block(g, args, "Its network"))
+    # The Collaborators section: the top few, stated and inferred links or stated only.
+    inferred = bool(get_bool("inferred", True))
+    found = collaborators(g, node_id, include_inferred=inferred, limit=PAGE_COLLABORATORS)
+    return render_template(
+        "partner.html",
+        view=view,
+        graph=graph_block(g, args, "Its network"),
+        collaborators=[collaborator_view(g, c) for c in found],
+        inferred=inferred,
+    )
