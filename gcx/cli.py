@@ -27,6 +27,7 @@ from graph import (
     load_settings,
     open_store,
 )
+from graph.coverage import describe
 from graph.store import QueryResult, Store
 from loaders import DatasetError, load
 
@@ -86,17 +87,7 @@ def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         info = store.info()
     cov = coverage(info)
     if args.format == "json":
-        payload = {
-            "backend": info.backend,
-            "version": info.version,
-            "loaded_at": info.loaded_at,
-            "counts": info.counts,
-            "coverage": {
-                "challenges": cov.challenges,
-                "map_total": cov.map_total,
-                "line": cov.line,
-            },
-        }
+        payload = describe(info)
         json.dump(payload, out, indent=2)
         print(file=out)
         return EXIT_OK

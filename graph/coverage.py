@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from graph.store import StoreInfo
 
-__all__ = ["Coverage", "coverage"]
+__all__ = ["Coverage", "coverage", "describe"]
 
 
 @dataclass(frozen=True)
@@ -15,6 +15,9 @@ class Coverage:
 
     challenges: int
     map_total: int | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"challenges": self.challenges, "map_total": self.map_total, "line": self.line}
 
     @property
     def line(self) -> str:
@@ -44,3 +47,19 @@ def coverage(info: StoreInfo) -> Coverage:
     total_text = info.meta.get("map_challenge_count", "").strip()
     total = int(total_text) if total_text.isdigit() else None
     return Coverage(info.counts.get("Challenge", 0), total)
+
+
+def describe(info: StoreInfo) -> dict[str, object]:
+    """The store's version, load time, counts and coverage, ready to serialise as JSON.
+
+    >>> info = StoreInfo("embedded", "v1", "2026-01-01", {"Challenge": 27}, {})
+    >>> describe(info)["coverage"]["map_total"] is None
+    True
+    """
+    return {
+        "backend": info.backend,
+        "version": info.version,
+        "loaded_at": info.loaded_at,
+        "counts": info.counts,
+        "coverage": coverage(info).to_dict(),
+    }

@@ -12,7 +12,7 @@ from typing import Any
 from flask import Blueprint, jsonify
 from werkzeug.wrappers import Response
 
-from graph import coverage
+from graph.coverage import coverage, describe
 from graph.explore import (
     KIND_ORDER,
     card,
@@ -44,19 +44,10 @@ def _with_url(item: dict[str, Any]) -> dict[str, Any]:
 @bp.get("/stats")
 def stats() -> Response:
     info = get_info()
-    cov = coverage(info)
     view = overview(get_snapshot())
     return jsonify(
         {
-            "backend": info.backend,
-            "version": info.version,
-            "loaded_at": info.loaded_at,
-            "counts": info.counts,
-            "coverage": {
-                "challenges": cov.challenges,
-                "map_total": cov.map_total,
-                "line": cov.line,
-            },
+            **describe(info),
             "meta": info.meta,
             "catalysts": [_with_url(c) for c in view["catalysts"]],
         }
