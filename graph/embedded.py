@@ -55,6 +55,8 @@ _DDL_TYPES = {
 }
 _BATCH = 5000
 _KEEP_GENERATIONS = 2
+#: Generations written this recently are never pruned (see ``_prune``).
+_PRUNE_GRACE_S = 60.0
 
 
 def schema_ddl() -> list[str]:
@@ -217,17 +219,32 @@ class EmbeddedStore(Store):
         return (self.path.parent / target).resolve()
 
     def _handle(self) -> tuple[Path, ladybug.Database, StoreInfo]:
+        try:
+            return self._open_current()
+        except FileNotFoundError:
+            # The generation we resolved was replaced and pruned before we opened it
+            # (several loads in quick succession): the link now names a newer one.
+            try:
+                return self._open_current()
+            except FileNotFoundError as exc:
+                raise GraphUnavailable(f"cannot open the graph database: {exc}") from exc
+
+    def _open_current(self) -> tuple[Path, ladybug.Database, StoreInfo]:
         target = self._current_target()
         with self._lock:
             if self._open is not None and self._open[0] == target:
                 return self._open
+            if not target.exists():
+                raise FileNotFoundError(target)
             try:
                 meta = json.loads(target.with_suffix(".json").read_text(encoding="utf-8"))
                 db = ladybug.Database(str(target), read_only=True)
+            except FileNotFoundError:
+                raise
             except (OSError, ValueError, RuntimeError) as exc:
                 raise GraphUnavailable(f"cannot open the graph database {target}: {exc}") from exc
-            if self._open is not None:
-                self._open[1].close()
+            # The previous handle is not closed here: another thread may still be
+            # reading through it. It closes when its last user lets go of it.
             info = StoreInfo(
                 backend=self.backend,
                 version=meta["version"],
@@ -342,11 +359,19 @@ class EmbeddedStore(Store):
         return counts
 
     def _prune(self, current: Path) -> None:
-        """Delete old generations, keeping the newest few (open readers keep theirs)."""
+        """Delete old generations: all but the newest few and those swapped in lately.
+
+        Readers that have a generation open keep reading it after it is deleted (POSIX);
+        the grace period covers a reader that resolved the link but has not opened yet.
+        """
         gens = sorted(self.generations.glob("*.lbug"), key=lambda p: p.name, reverse=True)
         keep = {current}
         keep.update(gens[:_KEEP_GENERATIONS])
+        cutoff = time.time() - _PRUNE_GRACE_S
         for gen in gens:
+            with contextlib.suppress(FileNotFoundError):
+                if gen.stat().st_mtime > cutoff:
+                    keep.add(gen)
             if gen not in keep:
                 for f in (gen, gen.with_suffix(".json"), Path(str(gen) + ".wal")):
                     with contextlib.suppress(FileNotFoundError):
@@ -356,7 +381,7 @@ class EmbeddedStore(Store):
     def _info(self) -> StoreInfo:
         return self._handle()[2]
 
-    def _read_graph(self) -> tuple[str, Snapshot]:
+    def _read_graph(self) -> tuple[StoreInfo, Snapshot]:
         _, db, info = self._handle()
         conn = ladybug.Connection(db)
         try:
@@ -371,7 +396,7 @@ class EmbeddedStore(Store):
                     rels.append(Rel(rtype, str(source), str(target), _clean(props)))
         finally:
             conn.close()
-        return info.version, to_networkx(nodes, rels)
+        return info, to_networkx(nodes, rels)
 
     def _run_read(
         self, cypher: str, params: dict[str, Any], timeout_s: float, max_rows: int

@@ -283,9 +283,11 @@ class Neo4jStore(Store):
     def _info(self) -> StoreInfo:
         return self._read(self._info_in, "reading the store info")
 
-    def _read_graph(self) -> tuple[str, Snapshot]:
-        def work(tx: neo4j.ManagedTransaction) -> tuple[str, list[Node], list[Rel], str]:
-            before = self._info_in(tx).version
+    def _read_graph(self) -> tuple[StoreInfo, Snapshot]:
+        def work(
+            tx: neo4j.ManagedTransaction,
+        ) -> tuple[StoreInfo, list[Node], list[Rel], StoreInfo]:
+            before = self._info_in(tx)
             nodes: list[Node] = []
             for kind in NodeKind:
                 names = NODE_KINDS[kind].property_names
@@ -298,13 +300,13 @@ class Neo4jStore(Store):
                     rel = record["r"]
                     props = {p.name: rel.get(p.name) for p in REL_PROPERTIES}
                     rels.append(Rel(rtype, str(record["source"]), str(record["target"]), props))
-            return before, nodes, rels, self._info_in(tx).version
+            return before, nodes, rels, self._info_in(tx)
 
         for _ in range(SNAPSHOT_TRIES):
             before, nodes, rels, after = self._read(work, "reading the graph")
             # Neo4j reads are read-committed: a load that commits during the read would
             # mix two graphs. The version on either side tells; then read again.
-            if before == after:
+            if before.version == after.version:
                 return after, to_networkx(nodes, rels)
         raise GraphUnavailable("the graph kept changing while it was read; try again")
 

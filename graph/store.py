@@ -96,7 +96,7 @@ class Store(ABC):
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._snapshot_lock = threading.Lock()
-        self._snapshot: tuple[str, Snapshot] | None = None
+        self._snapshot: tuple[StoreInfo, Snapshot] | None = None
 
     # -- public API --------------------------------------------------------------------
     def replace(self, data: GraphData) -> StoreInfo:
@@ -114,14 +114,22 @@ class Store(ABC):
         and carry ``type``, ``basis`` and the other relationship properties. Frozen: copy
         it (``nx.MultiDiGraph(g)``) before changing it.
         """
-        version = self.info().version
+        return self.view()[1]
+
+    def view(self) -> tuple[StoreInfo, Snapshot]:
+        """The store info and the snapshot *of the same generation*, as one pair.
+
+        Use this where a response shows both (counts and graph): calling ``info()`` and
+        ``snapshot()`` separately could straddle a reload.
+        """
+        info = self.info()
         with self._snapshot_lock:
-            if self._snapshot is None or self._snapshot[0] != version:
-                # The backend reports the version it actually read: a reload between
-                # info() and the read must not label new data with the old version.
-                read_version, graph = self._read_graph()
-                self._snapshot = (read_version, nx.freeze(graph))
-            return self._snapshot[1]
+            if self._snapshot is None or self._snapshot[0].version != info.version:
+                # The backend reports the info of the generation it actually read: a
+                # reload between info() and the read must not pair new data with old info.
+                read_info, graph = self._read_graph()
+                self._snapshot = (read_info, nx.freeze(graph))
+            return self._snapshot
 
     def query(
         self,
@@ -172,7 +180,7 @@ class Store(ABC):
     def _info(self) -> StoreInfo: ...
 
     @abstractmethod
-    def _read_graph(self) -> tuple[str, Snapshot]: ...
+    def _read_graph(self) -> tuple[StoreInfo, Snapshot]: ...
 
     @abstractmethod
     def _run_read(

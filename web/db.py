@@ -41,20 +41,23 @@ def get_store() -> Store:
     return store
 
 
+def _view() -> tuple[StoreInfo, Snapshot]:
+    # One (info, snapshot) pair per request, of one generation: a response never mixes
+    # the counts of one load with the graph of the next.
+    if "gcx_view" not in g:
+        g.gcx_view = get_store().view()
+    view: tuple[StoreInfo, Snapshot] = g.gcx_view
+    return view
+
+
 def get_info() -> StoreInfo:
     """The loaded data's version, counts and metadata (once per request)."""
-    if "gcx_info" not in g:
-        g.gcx_info = get_store().info()
-    info: StoreInfo = g.gcx_info
-    return info
+    return _view()[0]
 
 
 def get_snapshot() -> Snapshot:
     """The graph as a frozen networkx snapshot (once per request)."""
-    if "gcx_snapshot" not in g:
-        g.gcx_snapshot = get_store().snapshot()
-    snap: Snapshot = g.gcx_snapshot
-    return snap
+    return _view()[1]
 
 
 def provenance() -> dict[str, Any] | None:
