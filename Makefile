@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: help setup run load serve test check lint format bench clean
+.PHONY: help setup run load serve test check lint format bench loadtest clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -42,6 +42,9 @@ test: check  ## set up and run the whole test suite (lint, types, unit, browser,
 
 bench: setup  ## measure load, snapshot, row-by-row, API and pyvis paths; table + bench/results/latest.json
 	$(BIN)/python -m bench.run
+
+loadtest: setup  ## wrk against gunicorn (30 s, 32 connections), then again while `gcx load` swaps data
+	$(BIN)/python -m bench.loadtest
 
 clean:  ## remove the virtual environment, databases and caches
 	rm -rf $(VENV) var test-artifacts .mypy_cache .ruff_cache .pytest_cache

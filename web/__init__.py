@@ -136,6 +136,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__)
     app.config.from_mapping(
+        # Flask would read FLASK_DEBUG from the environment: debug (tracebacks, reloading
+        # templates) is never on unless a caller's test_config turns it on.
+        DEBUG=False,
         JSON_SORT_KEYS=False,
         GCX_SETTINGS=None,
         GCX_STORE=None,

@@ -48,6 +48,12 @@ def _get(summary: str, params: list[dict[str, Any]] | None = None) -> dict[str, 
                 "200": {"description": "OK", "content": {"application/json": {}}},
                 "400": {"$ref": "#/components/responses/Error"},
                 "404": {"$ref": "#/components/responses/Error"},
+                # Query strings are bounded per value, but many long values make a request
+                # line that the HTTP server refuses before the app sees it.
+                "414": {
+                    "description": "request line too long for the HTTP server in front "
+                    "of the app (gunicorn: 4,094 bytes); its own body, not the error shape"
+                },
                 "503": {"$ref": "#/components/responses/Error"},
             },
         }
