@@ -122,11 +122,7 @@ class TestStoreContract:
             attrs = g.nodes[node.id]
             assert attrs["kind"] == node.kind.value
             assert set(attrs) == {*NODE_KINDS[node.kind].property_names, "kind"}
-            # (Resource and Activity have a ``kind`` property of their own, which the
-            # snapshot's ``kind`` attribute shadows: compare the other properties.)
-            assert {k: attrs[k] for k in node.props} == {
-                k: v for k, v in node.props.items()
-            }
+            assert {k: attrs[k] for k in node.props} == node.props
         for rel in bundled.rels:
             edge = g.edges[rel.source, rel.target, rel.type.value]
             assert edge["type"] == rel.type.value and edge["basis"] == rel.props["basis"]
