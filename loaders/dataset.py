@@ -35,6 +35,11 @@ META_COLUMNS = ("key", "value", "source_url")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,199}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _FORMULA_START = ("=", "+", "@", "\t", "\r")
+_JOIN = "\x00"
+_RISKY_START = re.compile(r"\x00[-=+@\t\r]")  # a literal first: a fast scan
+_INT_TEXT = re.compile(r"-?[0-9]{1,19}")
+_NUMBER_TEXT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]{1,4})?")
+_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 
 
 @dataclass(frozen=True, order=True)
@@ -65,9 +70,16 @@ class _Reader:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.problems: list[Problem] = []
+        self.incomplete: list[str] = []
 
     def problem(self, file: str, line: int, message: str) -> None:
         self.problems.append(Problem(file, line, message))
+
+    def unreadable(self, file: str, line: int, message: str) -> None:
+        """A problem that stops a file being read whole: its rows are missing or partial."""
+        self.problem(file, line, message)
+        if file not in self.incomplete:
+            self.incomplete.append(file)
 
     def rows(
         self, name: str, columns: tuple[str, ...], required: bool = True
@@ -76,17 +88,24 @@ class _Reader:
         path = self.folder / name
         if not path.exists():
             if required:
-                self.problem(name, 0, "file is missing")
+                self.unreadable(name, 0, "file is missing")
+            return []
+        if path.is_dir():
+            self.unreadable(name, 0, "is a folder, not a CSV file")
             return []
         if not path.is_file():
-            self.problem(name, 0, "is not a regular file (a directory?)")
+            self.unreadable(name, 0, "is not a regular file")
             return []
-        raw = path.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            self.problem(name, 0, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                self.unreadable(name, 0, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+                return []
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.unreadable(name, 0, f"cannot be read: {exc.strerror or exc}")
             return []
         if raw.startswith(b"\xef\xbb\xbf"):
-            self.problem(
+            self.unreadable(
                 name, 1, "file starts with a byte-order mark: save it as UTF-8 without BOM"
             )
             return []
@@ -94,28 +113,30 @@ class _Reader:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
-            self.problem(
+            self.unreadable(
                 name, line, f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}): save it as UTF-8"
             )
             return []
         if not text.strip():
-            self.problem(name, 1, f"file is empty: expected a header row ({','.join(columns)})")
+            self.unreadable(name, 1, f"file is empty: expected a header row ({','.join(columns)})")
             return []
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        has_control = _CONTROL.search(text) is not None  # then _JOIN cannot be in a cell
         out: list[tuple[int, dict[str, str]]] = []
+        line = 1  # where the record being read starts: csv errors are reported there
         try:
             header = next(reader)
             header_set = set(header)
             if len(header_set) != len(header):
                 dupes = sorted({h for h in header if header.count(h) > 1})
-                self.problem(name, 1, f"duplicate columns: {', '.join(dupes)}")
+                self.unreadable(name, 1, f"duplicate columns: {', '.join(dupes)}")
                 return []
             missing = [c for c in columns if c not in header_set]
             extra = [c for c in header if c not in columns]
             if missing:
-                self.problem(name, 1, f"missing columns: {', '.join(missing)}")
+                self.unreadable(name, 1, f"missing columns: {', '.join(missing)}")
             if extra:
-                self.problem(name, 1, f"unknown columns: {', '.join(extra)}")
+                self.unreadable(name, 1, f"unknown columns: {', '.join(extra)}")
             if missing or extra:
                 return []
             line = reader.line_num + 1
@@ -127,6 +148,15 @@ class _Reader:
                     self.problem(
                         name, start, f"has {len(record)} fields, the header has {len(header)}"
                     )
+                    continue
+                # Most records are clean: one C-level pass over the joined record decides
+                # whether the per-cell checks (and their messages) are needed at all.
+                if not (
+                    has_control
+                    or max(map(len, record)) > MAX_FIELD
+                    or _RISKY_START.search(_JOIN + _JOIN.join(record))
+                ):
+                    out.append((start, dict(zip(header, record, strict=True))))
                     continue
                 bad = False
                 for col, cell in zip(header, record, strict=True):
@@ -149,8 +179,22 @@ class _Reader:
                 if not bad:
                     out.append((start, dict(zip(header, record, strict=True))))
         except csv.Error as exc:
-            self.problem(name, reader.line_num or 1, f"is not valid CSV: {exc}")
+            if "field larger than field limit" in str(exc):
+                message = f"a field is longer than {MAX_FIELD:,} characters"
+            elif reader.line_num > line:
+                message = (
+                    f"is not valid CSV in the record starting here (read to line "
+                    f"{reader.line_num}): {exc}; is a quote left open?"
+                )
+            else:
+                message = f"is not valid CSV: {exc}"
+            self.unreadable(name, line, message)
         return out
+
+
+def _show(text: str) -> str:
+    """A cell quoted for a message, cut short so one bad cell cannot flood the output."""
+    return repr(text) if len(text) <= 60 else repr(text[:57]) + "..."
 
 
 def _is_number(cell: str) -> bool:
@@ -171,26 +215,30 @@ def _parse(
     if ptype is PropType.STRING:
         return True, text
     if ptype is PropType.STRING_LIST:
-        return True, [part.strip() for part in text.split(LIST_SEPARATOR) if part.strip()]
+        return True, [item for part in text.split(LIST_SEPARATOR) if (item := part.strip())]
     if ptype is PropType.BOOL:
         lowered = text.lower()
         if lowered in ("true", "false"):
             return True, lowered == "true"
-        reader.problem(file, line, f"{column}: expected true, false or empty, not {text!r}")
+        reader.problem(file, line, f"{column}: expected true, false or empty, not {_show(text)}")
         return False, None
     if ptype is PropType.INT:
-        try:
-            return True, int(text)
-        except ValueError:
-            reader.problem(file, line, f"{column}: expected a whole number, not {text!r}")
+        # int() alone would take '1_000' and non-ASCII digits, and values the stores
+        # cannot hold (both keep 64-bit integers).
+        if not _INT_TEXT.fullmatch(text):
+            reader.problem(file, line, f"{column}: expected a whole number, not {_show(text)}")
             return False, None
-    try:
-        value = float(text)
-    except ValueError:
-        reader.problem(file, line, f"{column}: expected a number, not {text!r}")
+        number = int(text)
+        if not _INT64_MIN <= number <= _INT64_MAX:
+            reader.problem(file, line, f"{column}: {_show(text)} does not fit in 64 bits")
+            return False, None
+        return True, number
+    if not _NUMBER_TEXT.fullmatch(text):
+        reader.problem(file, line, f"{column}: expected a number, not {_show(text)}")
         return False, None
+    value = float(text)
     if value != value or value in (float("inf"), float("-inf")):
-        reader.problem(file, line, f"{column}: expected a finite number, not {text!r}")
+        reader.problem(file, line, f"{column}: expected a finite number, not {_show(text)}")
         return False, None
     return True, value
 
@@ -209,12 +257,17 @@ def read_dataset(folder: Path) -> GraphData:
 
     nodes: list[Node] = []
     where: dict[str, tuple[str, int, NodeKind]] = {}
+    value: Value
     for kind, spec in NODE_KINDS.items():
         for line, row in reader.rows(spec.file, spec.property_names):
             props: dict[str, Value] = {}
             ok = True
             for prop in spec.properties:
-                good, value = _parse(reader, spec.file, line, prop.name, prop.type, row[prop.name])
+                cell = row[prop.name]
+                if prop.type is PropType.STRING:  # the common case, without a call
+                    good, value = True, (cell if cell.strip() else None)
+                else:
+                    good, value = _parse(reader, spec.file, line, prop.name, prop.type, cell)
                 ok = ok and good
                 if good and prop.required and (value is None or value == []):
                     reader.problem(spec.file, line, f"{prop.name}: required, but empty")
@@ -225,7 +278,7 @@ def read_dataset(folder: Path) -> GraphData:
                 reader.problem(
                     spec.file,
                     line,
-                    f"id {nid!r}: use letters, digits and . _ : ~ - only (at most 200)",
+                    f"id {_show(nid)}: use letters, digits and . _ : ~ - only (at most 200)",
                 )
                 ok = False
             if isinstance(nid, str) and nid in where:
@@ -238,6 +291,11 @@ def read_dataset(folder: Path) -> GraphData:
                 where[str(nid)] = (spec.file, line, kind)
                 nodes.append(Node(kind, props))
 
+    # A node file that could not be read whole would make every relationship to its
+    # nodes an error too; report the cause once instead of burying it under those.
+    node_files = {spec.file for spec in NODE_KINDS.values()}
+    partial_nodes = [f for f in reader.incomplete if f in node_files]
+    unchecked = 0
     rels: list[Rel] = []
     seen_rels: dict[tuple[str, str, str], int] = {}
     for line, row in reader.rows(REL_FILE, REL_COLUMNS):
@@ -246,7 +304,9 @@ def read_dataset(folder: Path) -> GraphData:
             rtype = RelType(rtype_text)
         except ValueError:
             known = ", ".join(t.value for t in RelType)
-            reader.problem(REL_FILE, line, f"unknown relationship type {rtype_text!r} ({known})")
+            reader.problem(
+                REL_FILE, line, f"unknown relationship type {_show(rtype_text)} ({known})"
+            )
             continue
         source, target = row["source"].strip(), row["target"].strip()
         ok = True
@@ -255,7 +315,10 @@ def read_dataset(folder: Path) -> GraphData:
                 reader.problem(REL_FILE, line, f"{end}: required, but empty")
                 ok = False
             elif nid not in where:
-                reader.problem(REL_FILE, line, f"{end} {nid!r} does not exist")
+                if partial_nodes:
+                    unchecked += 1  # said once below, not once per relationship
+                else:
+                    reader.problem(REL_FILE, line, f"{end} {_show(nid)} does not exist")
                 ok = False
         if ok:
             pair = (where[source][2], where[target][2])
@@ -271,12 +334,17 @@ def read_dataset(folder: Path) -> GraphData:
                 ok = False
         rprops: dict[str, Value] = {}
         for prop in REL_PROPERTIES:
-            good, value = _parse(reader, REL_FILE, line, prop.name, prop.type, row[prop.name])
+            cell = row[prop.name]
+            if prop.type is PropType.STRING:
+                good, value = True, (cell if cell.strip() else None)
+            else:
+                good, value = _parse(reader, REL_FILE, line, prop.name, prop.type, cell)
             ok = ok and good
             rprops[prop.name] = value
         basis = rprops.get("basis")
         if basis not in BASES:
-            reader.problem(REL_FILE, line, f"basis: expected stated or inferred, not {basis!r}")
+            shown = "an empty cell" if basis is None else _show(str(basis))
+            reader.problem(REL_FILE, line, f"basis: expected stated or inferred, not {shown}")
             ok = False
         elif basis == "stated" and not rprops.get("source_url"):
             reader.problem(REL_FILE, line, "source_url: required when basis is stated")
@@ -297,13 +365,21 @@ def read_dataset(folder: Path) -> GraphData:
             seen_rels[key] = line
             rels.append(Rel(rtype, source, target, rprops))
 
+    if unchecked:
+        reader.problem(
+            REL_FILE,
+            0,
+            f"{unchecked} relationship end(s) name ids that are not loaded; they cannot be "
+            f"checked until {', '.join(partial_nodes)} can be read",
+        )
+
     meta: dict[str, str] = {}
     for line, row in reader.rows(META_FILE, META_COLUMNS, required=False):
         meta_key = row["key"].strip()
         if not meta_key:
             reader.problem(META_FILE, line, "key: required, but empty")
         elif meta_key in meta:
-            reader.problem(META_FILE, line, f"duplicate key {meta_key!r}")
+            reader.problem(META_FILE, line, f"duplicate key {_show(meta_key)}")
         else:
             meta[meta_key] = row["value"]
     if "map_challenge_count" in meta:

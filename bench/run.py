@@ -1,0 +1,649 @@
+"""``make bench``: measure load, snapshot, row-by-row loading and the web paths; print a table.
+
+Usage::
+
+    python -m bench.run [--scales 1,10,100] [--repeat 3] [--quick] [--out FILE]
+
+Every measurement that reports memory runs in its own process, so its peak RSS (read
+with ``wait4`` from the parent) belongs to that measurement alone. Datasets are the
+bundled one and synthetic copies at each scale (``bench.synth``, seed 1); databases live
+in a temporary folder that is removed at the end. Results go to
+``bench/results/latest.json`` and are printed as tables, each target marked met or
+missed.
+
+The sections are independent: ``load`` (``gcx load`` into the embedded store), ``snapshot``
+(store -> networkx), ``row_by_row`` (one ``MERGE`` per row against our batched load),
+``api`` (server time per endpoint through the Flask test client) and ``pyvis`` (pyvis's
+usual ``from_nx`` + ``generate_html`` against our subgraph path). A section that cannot
+run here says why in the results instead of failing the run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench.synth import DEFAULT_SEED, write_dataset
+from graph.settings import BUNDLED_DATASET, PROJECT_ROOT
+
+RESULTS = PROJECT_ROOT / "bench" / "results"
+DEFAULT_SCALES = (1, 10, 100)
+Row = dict[str, Any]
+
+
+# -- measuring a process ---------------------------------------------------------------
+@dataclass(frozen=True)
+class Proc:
+    """One finished child process: wall time, peak RSS, exit code and output."""
+
+    wall_s: float
+    peak_rss_mib: float
+    code: int
+    stdout: str
+    stderr: str
+
+
+# Linux charges a child's peak RSS with its parent's at exec (the old address space's
+# high-water mark is carried over), so a child forked from a big process (pytest, a long
+# bench) would report that process's size. A tiny launcher forks the real child from a
+# small address space and reports the child's own ``wait4`` figure.
+_LAUNCHER = """
+import os, subprocess, sys
+proc = subprocess.Popen(sys.argv[2:])
+_, status, usage = os.wait4(proc.pid, 0)
+with open(sys.argv[1], "w") as f:
+    f.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
+
+
+def run_process(argv: Sequence[str], env: dict[str, str] | None = None) -> Proc:
+    """Run ``argv`` to the end; measure its wall time and its own peak RSS (``wait4``)."""
+    start = time.perf_counter()
+    with (
+        tempfile.TemporaryFile() as out,
+        tempfile.TemporaryFile() as err,
+        tempfile.NamedTemporaryFile("r", suffix=".rss") as report,
+    ):
+        subprocess.run(
+            [sys.executable, "-S", "-c", _LAUNCHER, report.name, *argv],
+            stdout=out,
+            stderr=err,
+            env={**os.environ, **(env or {})},
+            check=False,
+        )
+        wall = time.perf_counter() - start
+        code_text, maxrss_text = report.read().split()
+        out.seek(0)
+        err.seek(0)
+        stdout = out.read().decode("utf-8", "replace")
+        stderr = err.read().decode("utf-8", "replace")
+    return Proc(wall, int(maxrss_text) / 1024, int(code_text), stdout, stderr)
+
+
+def child(mode: str, *args: str, env: dict[str, str] | None = None) -> tuple[Row, Proc]:
+    """Run one measurement of this module in a fresh interpreter; return its JSON answer."""
+    proc = run_process([sys.executable, "-m", "bench.run", "--child", mode, *args], env)
+    if proc.code != 0:
+        raise RuntimeError(f"bench child {mode} failed ({proc.code}):\n{proc.stderr[-3000:]}")
+    answer: Row = json.loads(proc.stdout.strip().splitlines()[-1])
+    return answer, proc
+
+
+# -- child measurements (run inside the fresh process) ---------------------------------
+def _child_load(folder: str, db_path: str) -> Row:
+    from graph.settings import Settings
+    from graph.store import open_store
+    from loaders import load
+
+    store = open_store(Settings(db_path=Path(db_path)))
+    start = time.perf_counter()
+    report = load(Path(folder), store)
+    total = time.perf_counter() - start
+    store.close()
+    return {
+        "rows": report.rows,
+        "validate_s": report.validate_s,
+        "write_s": report.write_s,
+        "load_s": total,
+    }
+
+
+def _child_snapshot(db_path: str) -> Row:
+    import resource
+
+    from graph.settings import Settings
+    from graph.store import open_store
+
+    store = open_store(Settings(db_path=Path(db_path)))
+    info = store.info()  # opens the database: not part of the snapshot time
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    start = time.perf_counter()
+    g = store.snapshot()
+    elapsed = time.perf_counter() - start
+    store.close()
+    return {
+        "version": info.version,
+        "nodes": g.number_of_nodes(),
+        "edges": g.number_of_edges(),
+        "snapshot_s": elapsed,
+        "rss_before_mib": before,
+    }
+
+
+def _child_row_by_row(folder: str, db_file: str) -> Row:
+    """The usual hand-written loader: one MERGE per node, one MATCH+MERGE per relationship."""
+    import ladybug
+
+    from graph.embedded import schema_ddl
+    from graph.model import NODE_KINDS, REL_PROPERTIES
+    from loaders import read_dataset
+
+    data = read_dataset(Path(folder))
+    kinds = {n.id: n.kind for n in data.nodes}
+    db = ladybug.Database(db_file)
+    conn = ladybug.Connection(db)
+    for stmt in schema_ddl():
+        conn.execute(stmt)
+    node_stmts = {
+        kind: f"MERGE (n:{kind.value} {{id: $id}}) SET "
+        + ", ".join(f"n.{p} = ${p}" for p in spec.property_names[1:])
+        for kind, spec in NODE_KINDS.items()
+    }
+    rel_sets = ", ".join(f"r.{p.name} = ${p.name}" for p in REL_PROPERTIES)
+    start = time.perf_counter()
+    for n in data.nodes:
+        spec = NODE_KINDS[n.kind]
+        node_params: dict[str, Any] = {p: n.props.get(p) for p in spec.property_names}
+        conn.execute(node_stmts[n.kind], node_params)
+    for r in data.rels:
+        stmt = (
+            f"MATCH (a:{kinds[r.source].value} {{id: $source}}), "
+            f"(b:{kinds[r.target].value} {{id: $target}}) "
+            f"MERGE (a)-[r:{r.type.value}]->(b) SET {rel_sets}"
+        )
+        params: dict[str, Any] = {"source": r.source, "target": r.target}
+        params.update({p.name: r.props.get(p.name) for p in REL_PROPERTIES})
+        conn.execute(stmt, params)
+    elapsed = time.perf_counter() - start
+    conn.close()
+    db.close()
+    return {"rows": len(data.nodes) + len(data.rels), "row_by_row_s": elapsed}
+
+
+def _child_api(db_path: str, runs: str) -> Row:
+    from bench.web import measure_api
+
+    return measure_api(db_path, runs)
+
+
+def _child_pyvis(db_path: str, runs: str) -> Row:
+    from bench.web import measure_pyvis
+
+    return measure_pyvis(db_path, runs)
+
+
+CHILDREN: dict[str, Callable[..., Row]] = {
+    "load": _child_load,
+    "snapshot": _child_snapshot,
+    "row_by_row": _child_row_by_row,
+    "api": _child_api,
+    "pyvis": _child_pyvis,
+}
+
+
+# -- sections ----------------------------------------------------------------------------
+@dataclass
+class Dataset:
+    label: str
+    scale: int
+    folder: Path
+
+
+@dataclass
+class Context:
+    """What every section shares: the datasets, a scratch folder and the options."""
+
+    datasets: list[Dataset]
+    work: Path
+    repeat: int
+    row_by_row_max_rows: int
+    api_runs: int = 50
+    db_paths: dict[str, Path] = field(default_factory=dict)
+
+    def db_for(self, label: str) -> Path:
+        return self.work / f"db-{label}" / "graph.lbug"
+
+
+def section_load(ctx: Context) -> Row:
+    """``gcx load`` per dataset: in-process validate/write split, and the whole command."""
+    rows: list[Row] = []
+    for ds in ctx.datasets:
+        timings: list[Row] = []
+        for _ in range(ctx.repeat):
+            db = ctx.work / f"load-{ds.label}" / "graph.lbug"
+            shutil.rmtree(db.parent, ignore_errors=True)
+            answer, _ = child("load", str(ds.folder), str(db))
+            timings.append(answer)
+        cli_walls: list[float] = []
+        peak = 0.0
+        for _ in range(ctx.repeat):
+            db = ctx.db_for(ds.label)
+            shutil.rmtree(db.parent, ignore_errors=True)
+            proc = run_process(
+                [sys.executable, "-m", "gcx", "load", str(ds.folder)], {"GCX_DB_PATH": str(db)}
+            )
+            if proc.code != 0:
+                raise RuntimeError(f"gcx load {ds.folder} failed:\n{proc.stderr[-3000:]}")
+            cli_walls.append(proc.wall_s)
+            peak = max(peak, proc.peak_rss_mib)
+        ctx.db_paths[ds.label] = ctx.db_for(ds.label)
+        load_s = statistics.median(t["load_s"] for t in timings)
+        row_count = int(timings[0]["rows"])
+        rows.append(
+            {
+                "dataset": ds.label,
+                "scale": ds.scale,
+                "rows": row_count,
+                "validate_s": statistics.median(t["validate_s"] for t in timings),
+                "write_s": statistics.median(t["write_s"] for t in timings),
+                "load_s": load_s,
+                "rows_per_s": row_count / load_s,
+                "write_rows_per_s": row_count / statistics.median(t["write_s"] for t in timings),
+                "gcx_load_wall_s": statistics.median(cli_walls),
+                "gcx_load_peak_rss_mib": peak,
+            }
+        )
+    return {"status": "measured", "rows": rows}
+
+
+def section_snapshot(ctx: Context) -> Row:
+    """Store -> networkx snapshot per dataset, in a fresh process each time."""
+    rows: list[Row] = []
+    for ds in ctx.datasets:
+        db = ctx.db_paths.get(ds.label)
+        if db is None:
+            continue
+        answers: list[Row] = []
+        peak = 0.0
+        for _ in range(ctx.repeat):
+            answer, proc = child("snapshot", str(db))
+            answers.append(answer)
+            peak = max(peak, proc.peak_rss_mib)
+        rows.append(
+            {
+                "dataset": ds.label,
+                "scale": ds.scale,
+                "nodes": answers[0]["nodes"],
+                "edges": answers[0]["edges"],
+                "snapshot_s": statistics.median(a["snapshot_s"] for a in answers),
+                "rss_before_mib": max(a["rss_before_mib"] for a in answers),
+                "peak_rss_mib": peak,
+            }
+        )
+    return {"status": "measured", "rows": rows}
+
+
+def section_row_by_row(ctx: Context, load: Row) -> Row:
+    """One ``MERGE`` per row (autocommit) into the same engine, against our batched write."""
+    batched = {r["dataset"]: r for r in load.get("rows", [])}
+    rows: list[Row] = []
+    skipped: list[str] = []
+    for ds in ctx.datasets:
+        ours = batched.get(ds.label)
+        if ours is None or ds.label == "bundled":
+            continue
+        if ours["rows"] > ctx.row_by_row_max_rows:
+            skipped.append(f"{ds.label} ({ours['rows']:,} rows > --row-by-row-max-rows)")
+            continue
+        db = ctx.work / f"rbr-{ds.label}" / "graph.lbug"
+        shutil.rmtree(db.parent, ignore_errors=True)
+        db.parent.mkdir(parents=True)
+        answer, proc = child("row_by_row", str(ds.folder), str(db))
+        rows.append(
+            {
+                "dataset": ds.label,
+                "scale": ds.scale,
+                "rows": answer["rows"],
+                "row_by_row_s": answer["row_by_row_s"],
+                "row_by_row_rows_per_s": answer["rows"] / answer["row_by_row_s"],
+                "batched_write_s": ours["write_s"],
+                "batched_rows_per_s": ours["write_rows_per_s"],
+                "ratio": answer["row_by_row_s"] / ours["write_s"],
+                "row_by_row_peak_rss_mib": proc.peak_rss_mib,
+            }
+        )
+    out: Row = {"status": "measured", "rows": rows}
+    if skipped:
+        out["skipped"] = skipped
+    return out
+
+
+def _web_ready() -> str | None:
+    """Why the web sections cannot run here, or None when they can."""
+    try:
+        import web  # noqa: F401
+    except ImportError as exc:
+        return f"the web app cannot be imported: {exc}"
+    return None
+
+
+def section_api(ctx: Context) -> Row:
+    """Server time p50/p95 and bytes per endpoint, per dataset (bench.web.measure_api)."""
+    why = _web_ready()
+    if why:
+        return {"status": "skipped", "reason": why}
+    from bench.web import TARGETS
+
+    rows: list[Row] = []
+    for ds in ctx.datasets:
+        db = ctx.db_paths.get(ds.label)
+        if db is None:
+            continue
+        answer, proc = child("api", str(db), str(ctx.api_runs))
+        for r in answer["rows"]:
+            rows.append({"dataset": ds.label, "scale": ds.scale, **r})
+        rows.append(
+            {
+                "dataset": ds.label,
+                "scale": ds.scale,
+                "endpoint": "(process peak RSS MiB)",
+                "status": "measured",
+                "peak_rss_mib": proc.peak_rss_mib,
+            }
+        )
+    checks: list[Row] = []
+    for names, scale, limit in TARGETS:
+        label = "bundled" if scale == 1 else f"synthetic-x{scale}"
+        for r in rows:
+            if r["dataset"] == label and r["endpoint"] in names and "p95_ms" in r:
+                checks.append(
+                    {
+                        "target": f"{r['endpoint']} at x{scale}: p95 <= {limit:g} ms",
+                        "measured": f"{r['p95_ms']:.1f} ms",
+                        "met": r["p95_ms"] <= limit and r["status"] == "measured",
+                    }
+                )
+    not_served = sorted({r["endpoint"] for r in rows if r.get("status") == "not served"})
+    table = _table(
+        "API: server time per request, Flask test client, a different id per request "
+        "(busiest first); cached = the same request again",
+        [
+            ("dataset", "dataset", ""),
+            ("endpoint", "endpoint", ""),
+            ("status", "status", ""),
+            ("requests", "requests", "d"),
+            ("p50_ms", "p50 ms", ".1f"),
+            ("p95_ms", "p95 ms", ".1f"),
+            ("cached_p50_ms", "cached p50 ms", ".2f"),
+            ("bytes_median", "bytes (median)", ",d"),
+            ("bytes_max", "bytes (max)", ",d"),
+            ("peak_rss_mib", "RSS MiB", ".0f"),
+        ],
+        [r for r in rows if r.get("status") != "not served"],
+    )
+    if not_served:
+        table += "\n  not served by this build (no route): " + ", ".join(not_served)
+    return {"status": "measured", "rows": rows, "targets": checks, "table": table}
+
+
+def section_pyvis(ctx: Context) -> Row:
+    """pyvis's usual path against ours, per subgraph view (bench.web.measure_pyvis)."""
+    why = _web_ready()
+    if why:
+        return {"status": "skipped", "reason": why}
+    rows: list[Row] = []
+    for ds in ctx.datasets:
+        db = ctx.db_paths.get(ds.label)
+        if db is None or ds.label == "synthetic-x1":
+            continue
+        answer, _ = child("pyvis", str(db), str(ctx.api_runs))
+        rows += [{"dataset": ds.label, "scale": ds.scale, **r} for r in answer["rows"]]
+    checks = [
+        {
+            "target": f"{r['view']} at {r['dataset']}: ours >= 10x faster than pyvis",
+            "measured": f"{r['speedup']:.1f}x ({r['ours_p50_ms']:.1f} ms vs "
+            f"{r['pyvis_p50_ms']:.1f} ms, p50)",
+            "met": r["speedup"] >= 10,
+        }
+        for r in rows
+    ]
+    table = _table(
+        "Subgraph view: our /api/subgraph (uncached) against pyvis from_nx + generate_html, "
+        "same nodes, same centres",
+        [
+            ("dataset", "dataset", ""),
+            ("view", "view", ""),
+            ("views", "centres", "d"),
+            ("nodes_median", "nodes (median)", ",d"),
+            ("ours_p50_ms", "ours p50 ms", ".1f"),
+            ("ours_p95_ms", "ours p95 ms", ".1f"),
+            ("ours_bytes_median", "ours bytes", ",d"),
+            ("pyvis_p50_ms", "pyvis p50 ms", ".1f"),
+            ("pyvis_p95_ms", "pyvis p95 ms", ".1f"),
+            ("pyvis_bytes_median", "pyvis bytes", ",d"),
+            ("speedup", "x faster", ".1f"),
+        ],
+        rows,
+    )
+    return {"status": "measured", "rows": rows, "targets": checks, "table": table}
+
+
+# -- targets and tables --------------------------------------------------------------------
+def targets(results: Row) -> list[Row]:
+    """The issue's targets that this run measured, each met or missed with the figure."""
+    out: list[Row] = []
+    for row in results["load"].get("rows", []):
+        if row["scale"] == 100 and row["dataset"].startswith("synthetic"):
+            out.append(
+                {
+                    "target": "load at x100 >= 50,000 rows/s (validate + write)",
+                    "measured": f"{row['rows_per_s']:,.0f} rows/s "
+                    f"(write alone {row['write_rows_per_s']:,.0f} rows/s)",
+                    "met": row["rows_per_s"] >= 50_000,
+                }
+            )
+    for section in ("api", "pyvis"):
+        out.extend(results[section].get("targets", []))
+    return out
+
+
+def _table(title: str, columns: list[tuple[str, str, str]], rows: list[Row]) -> str:
+    """A plain text table: columns are (key, heading, format spec)."""
+    cells = [
+        [format(r[k], f) if r.get(k) is not None else "-" for k, _, f in columns] for r in rows
+    ]
+    heads = [h for _, h, _ in columns]
+    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(heads)]
+    lines = [title, "  ".join(h.rjust(w) for h, w in zip(heads, widths, strict=True))]
+    lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
+    return "\n".join(lines)
+
+
+def render(results: Row) -> str:
+    parts: list[str] = []
+    load = results["load"]
+    parts.append(
+        _table(
+            "Load: `gcx load DIR` into the embedded store (median of runs)",
+            [
+                ("dataset", "dataset", ""),
+                ("rows", "rows", ",d"),
+                ("validate_s", "validate s", ".3f"),
+                ("write_s", "write s", ".3f"),
+                ("load_s", "load s", ".3f"),
+                ("rows_per_s", "rows/s", ",.0f"),
+                ("write_rows_per_s", "write rows/s", ",.0f"),
+                ("gcx_load_wall_s", "gcx load wall s", ".2f"),
+                ("gcx_load_peak_rss_mib", "peak RSS MiB", ".0f"),
+            ],
+            load.get("rows", []),
+        )
+    )
+    parts.append(
+        _table(
+            "Snapshot: store -> networkx, fresh process (median of runs)",
+            [
+                ("dataset", "dataset", ""),
+                ("nodes", "nodes", ",d"),
+                ("edges", "edges", ",d"),
+                ("snapshot_s", "snapshot s", ".3f"),
+                ("rss_before_mib", "RSS before MiB", ".0f"),
+                ("peak_rss_mib", "peak RSS MiB", ".0f"),
+            ],
+            results["snapshot"].get("rows", []),
+        )
+    )
+    rbr = results["row_by_row"]
+    parts.append(
+        _table(
+            "Row-by-row MERGE (one autocommit statement per row) vs our batched write",
+            [
+                ("dataset", "dataset", ""),
+                ("rows", "rows", ",d"),
+                ("row_by_row_s", "row-by-row s", ".2f"),
+                ("row_by_row_rows_per_s", "rows/s", ",.0f"),
+                ("batched_write_s", "batched s", ".3f"),
+                ("batched_rows_per_s", "rows/s", ",.0f"),
+                ("ratio", "batched is x faster", ".0f"),
+            ],
+            rbr.get("rows", []),
+        )
+    )
+    if rbr.get("skipped"):
+        parts.append("  not run: " + "; ".join(rbr["skipped"]))
+    for name in ("api", "pyvis"):
+        section = results[name]
+        if section["status"] != "measured":
+            parts.append(f"{name}: {section['status']}: {section.get('reason', '')}")
+        else:
+            parts.append(section["table"])
+    marks = [
+        f"  [{'met' if t['met'] else 'MISSED'}] {t['target']}: {t['measured']}"
+        for t in results["targets"]
+    ]
+    parts.append("Targets\n" + "\n".join(marks))
+    env = results["environment"]
+    parts.append(
+        f"Python {env['python']}, ladybug {env['ladybug']}, {env['cpus']} CPUs; load average "
+        f"{env['load_average_at_start'][0]:.1f} at start, {env['load_average_at_end'][0]:.1f} "
+        "at end (other work on the machine slows every figure)."
+    )
+    return "\n\n".join(parts)
+
+
+def _environment() -> Row:
+    import ladybug
+
+    try:
+        commit = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],
+            cwd=PROJECT_ROOT,
+            capture_output=True,
+            text=True,
+            check=False,
+        ).stdout.strip()
+    except OSError:
+        commit = ""
+    return {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "ladybug": getattr(ladybug, "__version__", "unknown"),
+        "commit": commit,
+        # Other work on the machine skews every figure; the load average says how much.
+        "load_average_at_start": list(os.getloadavg()),
+    }
+
+
+def run(
+    scales: Sequence[int],
+    repeat: int,
+    out: Path,
+    row_by_row_max_rows: int,
+    sections: Sequence[str],
+    *,
+    api_runs: int = 50,
+) -> Row:
+    work = Path(tempfile.mkdtemp(prefix="gcx-bench-"))
+    try:
+        datasets = [Dataset("bundled", 1, BUNDLED_DATASET)]
+        for scale in scales:
+            folder = work / f"synthetic-x{scale}"
+            write_dataset(folder, scale, DEFAULT_SEED)
+            datasets.append(Dataset(f"synthetic-x{scale}", scale, folder))
+        ctx = Context(datasets, work, repeat, row_by_row_max_rows, api_runs)
+        skipped: Row = {"status": "skipped", "reason": "not selected (--sections)"}
+        results: Row = {"environment": _environment(), "seed": DEFAULT_SEED, "repeat": repeat}
+        results["load"] = section_load(ctx)
+        results["snapshot"] = section_snapshot(ctx) if "snapshot" in sections else skipped
+        results["row_by_row"] = (
+            section_row_by_row(ctx, results["load"]) if "row_by_row" in sections else skipped
+        )
+        results["api"] = section_api(ctx) if "api" in sections else skipped
+        results["pyvis"] = section_pyvis(ctx) if "pyvis" in sections else skipped
+        results["targets"] = targets(results)
+        results["environment"]["load_average_at_end"] = list(os.getloadavg())
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--scales", default=",".join(map(str, DEFAULT_SCALES)))
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument("--quick", action="store_true", help="one run each, scales 1 and 10")
+    parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
+    parser.add_argument(
+        "--row-by-row-max-rows",
+        type=int,
+        default=100_000,
+        help="skip the row-by-row comparison above this many rows",
+    )
+    parser.add_argument(
+        "--sections",
+        default="load,snapshot,row_by_row,api,pyvis",
+        help="comma-separated subset (load always runs: the others use its databases)",
+    )
+    parser.add_argument("--api-runs", type=int, default=50, help="requests per endpoint")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        mode, *rest = args.child
+        print(json.dumps(CHILDREN[mode](*rest)))
+        return 0
+    scales = [int(s) for s in args.scales.split(",") if s.strip()]
+    repeat = args.repeat
+    if args.quick:
+        scales, repeat = [s for s in scales if s <= 10] or [1], 1
+    results = run(
+        scales,
+        repeat,
+        args.out,
+        args.row_by_row_max_rows,
+        args.sections.split(","),
+        api_runs=20 if args.quick else args.api_runs,
+    )
+    print(render(results))
+    print(f"\nwritten to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,344 @@
+"""Build ``tests/data/bad/``: broken copies of the bundled dataset, one folder per case.
+
+Usage::
+
+    python scripts/make_bad_corpus.py [OUT_DIR]
+
+Each case folder holds only the files that differ from ``data/grand-challenges`` (a
+folder standing in for a file holds a ``.keep``), and ``expected.txt``: the exact
+``file:line: message`` the loader must print for it. ``tests/test_bad_input.py`` lays
+each case over a fresh copy of the bundled data. Run this again when the bundled data
+changes (line numbers move); the committed corpus is its output.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = ROOT / "data" / "grand-challenges"
+OUT = ROOT / "tests" / "data" / "bad"
+SOURCE = "https://example.org/source"
+
+
+def text(name: str) -> str:
+    return (DATA / name).read_text(encoding="utf-8")
+
+
+def records(name: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and (starting line, record) of every record of a bundled file."""
+    reader = csv.reader(io.StringIO(text(name), newline=""))
+    header = next(reader)
+    out: list[tuple[int, list[str]]] = []
+    line = reader.line_num + 1
+    for rec in reader:
+        out.append((line, rec))
+        line = reader.line_num + 1
+    return header, out
+
+
+def csv_line(values: list[str]) -> str:
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerow(values)
+    return buf.getvalue()
+
+
+def append(name: str, values: list[str]) -> tuple[str, int]:
+    """The file with one record appended, and the line that record starts on."""
+    original = text(name)
+    return original + csv_line(values), original.count("\n") + 1
+
+
+def row(file: str, /, **cells: str) -> list[str]:
+    """A valid-looking record of ``file`` (every other cell empty), in header order."""
+    header, _ = records(file)
+    return [cells.get(col, "") for col in header]
+
+
+def first_id(name: str) -> str:
+    return records(name)[1][0][1][0]
+
+
+def rewrite(name: str, change: Callable[[list[str], list[list[str]]], list[list[str]]]) -> str:
+    header, recs = records(name)
+    rows = change(header, [r for _, r in recs])
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def rel(type_: str, source: str, target: str, **cells: str) -> list[str]:
+    return row("relationships.csv", type=type_, source=source, target=target, **cells)
+
+
+Case = tuple[dict[str, str | bytes | None], str]
+
+
+def cases() -> dict[str, Case]:
+    theme = first_id("themes.csv")
+    challenge = first_id("challenges.csv")
+    partner = first_id("partners.csv")
+    team = first_id("project_teams.csv")
+    out: dict[str, Case] = {}
+
+    # Encodings.
+    # A row added by a tool that saves latin-1: the rest of the file stays UTF-8.
+    line = text("partners.csv").count("\n") + 1
+    added = csv_line(row("partners.csv", id="cafe-x", name="Caf\u00e9", source_url=SOURCE))
+    latin = text("partners.csv").encode("utf-8") + added.encode("latin-1")
+    out["latin1-encoding"] = (
+        {"partners.csv": latin},
+        f"partners.csv:{line}: is not valid UTF-8 (byte 0xe9): save it as UTF-8",
+    )
+    out["byte-order-mark"] = (
+        {"themes.csv": b"\xef\xbb\xbf" + text("themes.csv").encode()},
+        "themes.csv:1: file starts with a byte-order mark: save it as UTF-8 without BOM",
+    )
+
+    # Headers.
+    def drop_has_page(header: list[str], rows: list[list[str]]) -> list[list[str]]:
+        i = header.index("has_page")
+        return [[c for j, c in enumerate(r) if j != i] for r in [header, *rows]]
+
+    def add_colour(header: list[str], rows: list[list[str]]) -> list[list[str]]:
+        return [[*header, "colour"]] + [[*r, "blue"] for r in rows]
+
+    out["missing-columns"] = (
+        {"challenges.csv": rewrite("challenges.csv", drop_has_page)},
+        "challenges.csv:1: missing columns: has_page",
+    )
+    out["extra-columns"] = (
+        {"themes.csv": rewrite("themes.csv", add_colour)},
+        "themes.csv:1: unknown columns: colour",
+    )
+
+    # Rows and cells.
+    body, line = append("themes.csv", row("themes.csv", id=theme, name="Again", source_url=SOURCE))
+    out["duplicate-ids"] = (
+        {"themes.csv": body},
+        f"themes.csv:{line}: duplicate id {theme!r} (first at themes.csv:2)",
+    )
+    body, line = append(
+        "partners.csv", row("partners.csv", id=challenge, name="Not a partner", source_url=SOURCE)
+    )
+    out["duplicate-ids-across-files"] = (
+        {"partners.csv": body},
+        f"partners.csv:{line}: duplicate id {challenge!r} (first at challenges.csv:2)",
+    )
+    body, line = append(
+        "themes.csv",
+        row("themes.csv", id="theme-x", name="X", listed_order="third", source_url=SOURCE),
+    )
+    out["wrong-type-int"] = (
+        {"themes.csv": body},
+        f"themes.csv:{line}: listed_order: expected a whole number, not 'third'",
+    )
+    body, line = append(
+        "challenges.csv",
+        row("challenges.csv", id="challenge-x", name="X", has_page="yes", source_url=SOURCE),
+    )
+    out["wrong-type-bool"] = (
+        {"challenges.csv": body},
+        f"challenges.csv:{line}: has_page: expected true, false or empty, not 'yes'",
+    )
+    body, line = append(
+        "relationships.csv",
+        rel(
+            "IN_THEME",
+            challenge,
+            "theme-professional-growth",
+            basis="stated",
+            source_url=SOURCE,
+            score="high",
+        ),
+    )
+    out["wrong-type-number"] = (
+        {"relationships.csv": body},
+        f"relationships.csv:{line}: score: expected a number, not 'high'",
+    )
+    huge = "x" * 200_000
+    body, line = append(
+        "commitments.csv",
+        row(
+            "commitments.csv",
+            id="commitment-x",
+            name="X",
+            text=huge,
+            era="100Kin10",
+            source_url=SOURCE,
+        ),
+    )
+    out["huge-field"] = (
+        {"commitments.csv": body},
+        f"commitments.csv:{line}: a field is longer than 100,000 characters",
+    )
+    long_cell = "y" * 100_001
+    body, line = append(
+        "commitments.csv",
+        row(
+            "commitments.csv",
+            id="commitment-x",
+            name="X",
+            text=long_cell,
+            era="100Kin10",
+            source_url=SOURCE,
+        ),
+    )
+    out["long-field"] = (
+        {"commitments.csv": body},
+        f"commitments.csv:{line}: text: longer than 100,000 characters",
+    )
+    body, line = append(
+        "partners.csv", row("partners.csv", id="bell-x", name="Ding\x07Dong", source_url=SOURCE)
+    )
+    out["control-characters"] = (
+        {"partners.csv": body},
+        f"partners.csv:{line}: name: contains a control character",
+    )
+    body, line = append(
+        "partners.csv",
+        row(
+            "partners.csv",
+            id="formula-x",
+            name='=HYPERLINK("https://evil.example","x")',
+            source_url=SOURCE,
+        ),
+    )
+    out["csv-formula"] = (
+        {"partners.csv": body},
+        f"partners.csv:{line}: name: begins with '=', which spreadsheets run as a formula; "
+        "remove or rephrase it",
+    )
+    body, line = append(
+        "partners.csv",
+        row("partners.csv", id="minus-x", name="-2+3+cmd|' /C calc'!A0", source_url=SOURCE),
+    )
+    out["csv-formula-minus"] = (
+        {"partners.csv": body},
+        f"partners.csv:{line}: name: begins with '-', which spreadsheets run as a formula; "
+        "remove or rephrase it",
+    )
+    script_id = "<script>alert(1)</script>"
+    body, line = append("themes.csv", row("themes.csv", id=script_id, name="X", source_url=SOURCE))
+    out["html-script-id"] = (
+        {"themes.csv": body},
+        f"themes.csv:{line}: id {script_id!r}: "
+        "use letters, digits and . _ : ~ - only (at most 200)",
+    )
+    body, line = append(
+        "relationships.csv",
+        rel("IN_THEME", '"><img src=x onerror=alert(1)>', theme, basis="stated", source_url=SOURCE),
+    )
+    out["html-relationship-end"] = (
+        {"relationships.csv": body},
+        f"relationships.csv:{line}: source '\"><img src=x onerror=alert(1)>' does not exist",
+    )
+
+    # Whole files.
+    out["empty-file"] = (
+        {"keystones.csv": ""},
+        "keystones.csv:1: file is empty: expected a header row (id,name,text,source_url)",
+    )
+    out["directory-instead-of-file"] = (
+        {"resources.csv": None},
+        "resources.csv:0: is a folder, not a CSV file",
+    )
+
+    # Relationships.
+    body, line = append(
+        "relationships.csv",
+        rel("MEMBER_OF", partner, "team-that-does-not-exist", basis="stated", source_url=SOURCE),
+    )
+    out["dangling-relationship"] = (
+        {"relationships.csv": body},
+        f"relationships.csv:{line}: target 'team-that-does-not-exist' does not exist",
+    )
+    body, line = append(
+        "relationships.csv", rel("IN_THEME", partner, theme, basis="stated", source_url=SOURCE)
+    )
+    out["wrong-end-kind"] = (
+        {"relationships.csv": body},
+        f"relationships.csv:{line}: IN_THEME cannot join Partner {partner!r} to Theme {theme!r} "
+        "(it joins Challenge->Theme)",
+    )
+    body, line = append(
+        "relationships.csv", rel("LIKES", partner, team, basis="stated", source_url=SOURCE)
+    )
+    out["unknown-relationship-type"] = (
+        {"relationships.csv": body},
+        f"relationships.csv:{line}: unknown relationship type 'LIKES' (",
+    )
+    _, rel_records = records("relationships.csv")
+    first_line, first = next((ln, r) for ln, r in rel_records if r[0] == "MEMBER_OF")
+    body, line = append("relationships.csv", first)
+    out["duplicate-relationship"] = (
+        {"relationships.csv": body},
+        f"relationships.csv:{line}: duplicate relationship MEMBER_OF {first[1]!r} -> "
+        f"{first[2]!r} (first at line {first_line})",
+    )
+    body, line = append("relationships.csv", rel("MEMBER_OF", partner, team, basis="stated"))
+    out["stated-without-source"] = (
+        {"relationships.csv": body},
+        f"relationships.csv:{line}: source_url: required when basis is stated",
+    )
+    body, line = append("relationships.csv", rel("MEMBER_OF", partner, team, basis="inferred"))
+    out["inferred-without-method"] = (
+        {"relationships.csv": body},
+        f"relationships.csv:{line}: method: required when basis is inferred (say how)",
+    )
+    body, line = append(
+        "relationships.csv", rel("MEMBER_OF", partner, team, basis="rumour", source_url=SOURCE)
+    )
+    out["unknown-basis"] = (
+        {"relationships.csv": body},
+        f"relationships.csv:{line}: basis: expected stated or inferred, not 'rumour'",
+    )
+
+    # Malformed CSV.
+    original = text("themes.csv")
+    line = original.count("\n") + 1
+    broken = original + f'theme-x,"An unclosed quote,,,,,{SOURCE}\nanother,line,,,,,{SOURCE}\n'
+    out["unclosed-quote"] = (
+        {"themes.csv": broken},
+        f"themes.csv:{line}: is not valid CSV in the record starting here (read to line "
+        f"{line + 1}): unexpected end of data; is a quote left open?",
+    )
+    broken = original + f'theme-x,"Quoted"trailing,,,,,{SOURCE}\n'
+    out["stray-quote"] = (
+        {"themes.csv": broken},
+        f"themes.csv:{line}: is not valid CSV: ',' expected after '\"'",
+    )
+    out["wrong-field-count"] = (
+        {"themes.csv": original + "theme-x,Too few\n"},
+        f"themes.csv:{line}: has 2 fields, the header has 7",
+    )
+    return out
+
+
+def write(out_dir: Path) -> None:
+    if out_dir.exists():
+        for case in out_dir.iterdir():
+            if case.is_dir():
+                shutil.rmtree(case)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name, (files, expected) in sorted(cases().items()):
+        folder = out_dir / name
+        folder.mkdir()
+        for file, content in files.items():
+            if content is None:
+                (folder / file).mkdir()
+                (folder / file / ".keep").write_text("")
+            elif isinstance(content, bytes):
+                (folder / file).write_bytes(content)
+            else:
+                (folder / file).write_text(content, encoding="utf-8", newline="")
+        (folder / "expected.txt").write_text(expected + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    write(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT)

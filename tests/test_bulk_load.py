@@ -1,0 +1,101 @@
+"""The embedded store's bulk write (COPY from staging CSV) keeps every value exactly."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from graph.data import GraphData, Node, Rel, Value
+from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind, RelType
+from graph.store import Store
+
+TRICKY = [
+    'comma, "quotes" and \\backslashes\\',
+    "two\nlines\r\nand a\ttab",
+    " leading and trailing spaces ",
+    "ünïcödé 😀 中文",
+    "null",
+    "NULL",
+    "\\N",
+    '"',
+    "[not, a, list]",
+    "x" * 20_000,
+]
+
+
+def _partner(i: int, **props: Value) -> Node:
+    base: dict[str, Value] = {p: None for p in NODE_KINDS[NodeKind.PARTNER].property_names}
+    base.update(id=f"p{i}", name=f"Partner {i}", source_url=[f"https://example.org/{i}"])
+    base.update(props)
+    return Node(NodeKind.PARTNER, base)
+
+
+def _team(i: int, year: int | None) -> Node:
+    base: dict[str, Value] = {p: None for p in NODE_KINDS[NodeKind.PROJECT_TEAM].property_names}
+    base.update(id=f"t{i}", name=f"Team {i}", year=year, source_url=["https://example.org"])
+    return Node(NodeKind.PROJECT_TEAM, base)
+
+
+def _member(p: int, t: int, **props: Value) -> Rel:
+    base: dict[str, Value] = {prop.name: None for prop in REL_PROPERTIES}
+    base.update(basis="stated", source_url=["https://example.org"])
+    base.update(props)
+    return Rel(RelType.MEMBER_OF, f"p{p}", f"t{t}", base)
+
+
+def _graph(extra_partner: dict[str, Value] | None = None) -> GraphData:
+    nodes = [
+        _partner(i, description=text, roles=[text, "second | item?"], location=text[:50])
+        for i, text in enumerate(TRICKY)
+    ]
+    nodes.append(_partner(99, explicitly_called_partner=False, **(extra_partner or {})))
+    nodes += [_team(0, 2019), _team(1, None), _team(2, -(2**63))]
+    rels = [
+        _member(0, 0, score=0.125, evidence=TRICKY[0]),
+        _member(1, 0, basis="inferred", method="by name", source_url=None, weight=3.0),
+        _member(2, 1, score=1e-300),
+        _member(99, 2, evidence=TRICKY[1]),
+    ]
+    return GraphData(nodes=nodes, rels=rels, meta={"title": "tricky"})
+
+
+def _node_props(store: Store) -> dict[str, dict[str, Any]]:
+    g = store.snapshot()
+    return {n: {k: v for k, v in a.items() if k != "kind"} for n, a in g.nodes(data=True)}
+
+
+def _rel_props(store: Store) -> dict[tuple[str, str], dict[str, Any]]:
+    g = store.snapshot()
+    return {(a, b): {p.name: d[p.name] for p in REL_PROPERTIES} for a, b, d in g.edges(data=True)}
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        None,
+        {"description": ""},  # an empty string is not NULL: the parameter path keeps it
+        {"roles": []},  # nor is an empty list
+        {"roles": ["holds \x1f the separator"]},
+        {"description": "a NUL \x00 byte"},
+    ],
+    ids=["copy-path", "empty-string", "empty-list", "separator-in-item", "nul-byte"],
+)
+def test_every_value_comes_back_exactly_as_written(
+    empty_store: Store, extra: dict[str, Value] | None
+) -> None:
+    data = _graph(extra)
+    empty_store.replace(data)
+    nodes = _node_props(empty_store)
+    for n in data.nodes:
+        assert nodes[n.id] == n.props, n.id
+    rels = _rel_props(empty_store)
+    for r in data.rels:
+        assert rels[(r.source, r.target)] == {p.name: r.props[p.name] for p in REL_PROPERTIES}
+    assert empty_store.info().counts == data.counts()
+
+
+def test_the_staging_files_are_gone_after_a_load(empty_store: Store) -> None:
+    empty_store.replace(_graph())
+    generations = empty_store.generations  # type: ignore[attr-defined]
+    assert not [p for p in generations.iterdir() if p.suffix == ".staging"]
