@@ -8,10 +8,14 @@ as the ``to_dict()`` of the ``graph`` results plus page URLs. Errors use the one
 
 from __future__ import annotations
 
-from flask import Blueprint, jsonify
+import json
+from functools import lru_cache
+
+from flask import Blueprint, current_app, jsonify
 from werkzeug.wrappers import Response
 
 from graph import collaborators, cover, theme_sector_matrix
+from graph.data import Snapshot
 from graph.explore import card
 from graph.gaps import WEIGHTS
 from web.collaborators import (
@@ -58,12 +62,18 @@ def cover_challenges() -> Response:
 @bp.get("/gaps")
 def gap_finder() -> Response:
     g = get_snapshot()
-    theme = theme_param()
-    inferred = bool(get_bool("inferred", True))
+    body = _gaps_json(g, theme_param(), bool(get_bool("inferred", True)))
+    return current_app.response_class(body, mimetype="application/json")
+
+
+@lru_cache(maxsize=16)
+def _gaps_json(g: Snapshot, theme: str | None, inferred: bool) -> bytes:
+    # Cached per (frozen snapshot, arguments): the report covers every challenge, and at
+    # scale computing and serialising it is the slow part. A reload brings a new snapshot.
     report = gap_report(g, theme, inferred)
     body = report.to_dict()
     for row in body["ranked"]:
         row["url"] = node_url("Challenge", row["challenge"])
     body["weights"] = dict(WEIGHTS)
     body["matrix"] = matrix_dict(theme_sector_matrix(g, include_inferred=inferred), inferred)
-    return jsonify(body)
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")
