@@ -727,8 +727,72 @@ def subgraph(
     return Subgraph(tuple(ordered_centers), tuple(kept), tuple(edges), len(order), include_inferred)
 
 
+_RING_STEP = 150.0  # pixels between rings of a radial layout
+_NODE_ARC = 56.0  # pixels of circumference each node of a ring needs
+
+
+def _radial(
+    u: nx.Graph[str], comp: list[str], roots: list[str], index: dict[str, int]
+) -> dict[str, tuple[float, float]]:
+    """A radial tree layout: roots in the middle, each breadth-first ring further out.
+
+    Every node gets a wedge of the circle in proportion to the leaves below it, so a team
+    with twenty members gets room for them; it costs one pass over the component, where a
+    spring layout costs dozens (and is what made a first view slow).
+    """
+    depth = {r: 0 for r in roots}
+    children: dict[str, list[str]] = {n: [] for n in comp}
+    order: list[str] = []
+    queue = deque(roots)
+    while queue:
+        n = queue.popleft()
+        order.append(n)
+        for m in sorted(u.neighbors(n), key=index.__getitem__):
+            if m not in depth:
+                depth[m] = depth[n] + 1
+                children[n].append(m)
+                queue.append(m)
+    leaves: dict[str, int] = {}
+    for n in reversed(order):
+        leaves[n] = sum(leaves[c] for c in children[n]) or 1
+    angle: dict[str, float] = {}
+    total = sum(leaves[r] for r in roots)
+    stack: list[tuple[str, float, float]] = []
+    start = 0.0
+    for r in roots:
+        width = math.tau * leaves[r] / total
+        stack.append((r, start, width))
+        start += width
+    wedge: dict[str, float] = {}
+    while stack:
+        n, a0, width = stack.pop()
+        angle[n] = a0 + width / 2
+        wedge[n] = width
+        a = a0
+        for c in children[n]:
+            w = width * leaves[c] / leaves[n]
+            stack.append((c, a, w))
+            a += w
+    # Each ring sits far enough out that its narrowest wedge still has room for a node.
+    narrowest: dict[int, float] = {}
+    for n, d in depth.items():
+        narrowest[d] = min(narrowest.get(d, math.tau), wedge[n])
+    radius = {0: 0.0 if len(roots) == 1 else _NODE_ARC / narrowest[0]}
+    for d in range(1, max(narrowest) + 1):
+        radius[d] = max(radius[d - 1] + _RING_STEP, _NODE_ARC / narrowest[d])
+    return {
+        n: (radius[depth[n]] * math.cos(angle[n]), radius[depth[n]] * math.sin(angle[n]))
+        for n in comp
+    }
+
+
 @lru_cache(maxsize=128)
-def _layout(nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...], seed: int) -> Any:
+def _layout(
+    nodes: tuple[str, ...],
+    edges: tuple[tuple[str, str], ...],
+    seed: int,
+    centers: tuple[str, ...] = (),
+) -> Any:
     u: nx.Graph[str] = nx.Graph()
     u.add_nodes_from(nodes)
     u.add_edges_from(edges)
@@ -740,7 +804,14 @@ def _layout(nodes: tuple[str, ...], edges: tuple[tuple[str, str], ...], seed: in
     )
     placed: dict[str, tuple[float, float]] = {}
     boxes: list[tuple[list[str], dict[str, tuple[float, float]], float, float]] = []
+    index = {n: i for i, n in enumerate(nodes)}
     for comp in comps:
+        roots = [c for c in centers if c in comp]
+        if roots and len(comp) > 1:
+            pos = _radial(u, comp, roots, index)
+            extent = max(max(abs(x), abs(y)) for x, y in pos.values())
+            boxes.append((comp, pos, 2 * extent + 160, 2 * extent + 120))
+            continue
         if len(comp) == 1:
             # a lone node: a wide, short box, so its label does not run into the next one
             boxes.append((comp, {comp[0]: (0.0, 0.0)}, 230.0, 70.0))
@@ -778,7 +849,7 @@ def layout(sub: Subgraph, *, seed: int = 7) -> dict[str, tuple[float, float]]:
     True
     """
     pairs = tuple(sorted({(u, v) for u, v, _ in sub.edges}))
-    return dict(_layout(sub.nodes, pairs, seed))
+    return dict(_layout(sub.nodes, pairs, seed, sub.centers))
 
 
 def _shorten(text: str, limit: int = _LABEL_MAX) -> str:
