@@ -13,9 +13,11 @@ missed.
 
 The sections are independent: ``load`` (``gcx load`` into the embedded store), ``snapshot``
 (store -> networkx), ``row_by_row`` (one ``MERGE`` per row against our batched load),
-``api`` (server time per endpoint through the Flask test client) and ``pyvis`` (pyvis's
-usual ``from_nx`` + ``generate_html`` against our subgraph path). A section that cannot
-run here says why in the results instead of failing the run.
+``api`` (server time per endpoint through the Flask test client), ``pyvis`` (pyvis's
+usual ``from_nx`` + ``generate_html`` against our subgraph path) and ``pages`` (every page
+and the remaining API calls on the bundled data, and the challenge page and the whole
+graph in headless Chromium; ``bench.pages``). A section that cannot run here says why in
+the results instead of failing the run.
 """
 
 from __future__ import annotations
@@ -195,12 +197,26 @@ def _child_pyvis(db_path: str, runs: str) -> Row:
     return measure_pyvis(db_path, runs)
 
 
+def _child_pages(db_path: str, runs: str) -> Row:
+    from bench.pages import measure_pages
+
+    return measure_pages(db_path, runs)
+
+
+def _child_browser(db_path: str, runs: str) -> Row:
+    from bench.pages import measure_browser
+
+    return measure_browser(db_path, runs)
+
+
 CHILDREN: dict[str, Callable[..., Row]] = {
     "load": _child_load,
     "snapshot": _child_snapshot,
     "row_by_row": _child_row_by_row,
     "api": _child_api,
     "pyvis": _child_pyvis,
+    "pages": _child_pages,
+    "browser": _child_browser,
 }
 
 
@@ -221,6 +237,8 @@ class Context:
     repeat: int
     row_by_row_max_rows: int
     api_runs: int = 50
+    pages_runs: int = 50
+    browser_runs: int = 5
     db_paths: dict[str, Path] = field(default_factory=dict)
 
     def db_for(self, label: str) -> Path:
@@ -441,6 +459,98 @@ def section_pyvis(ctx: Context) -> Row:
     return {"status": "measured", "rows": rows, "targets": checks, "table": table}
 
 
+def section_pages(ctx: Context) -> Row:
+    """Every page and the remaining API calls, and the two browser views, on the bundled data."""
+    why = _web_ready()
+    if why:
+        return {"status": "skipped", "reason": why}
+    from bench.pages import CHALLENGE_DRAWN_MS, FULL_GRAPH_USABLE_MS, PAGE_P95_MS
+
+    db = ctx.db_paths["bundled"]
+    server, _ = child("pages", str(db), str(ctx.pages_runs))
+    browser, _ = child("browser", str(db), str(ctx.browser_runs))
+    rows: list[Row] = server["rows"]
+    checks: list[Row] = []
+    for kind, label in (
+        ("page", "every page"),
+        ("api", "every other API call"),
+        ("file", "every download, chart and asset"),
+    ):
+        mine = [r for r in rows if r["kind"] == kind]
+        over = [f"{r['name']} {r['p95_ms']:.1f} ms" for r in mine if r["p95_ms"] > PAGE_P95_MS]
+        wrong = [f"{r['name']} ({r['status']})" for r in mine if r["status"] != "measured"]
+        checks.append(
+            {
+                "target": f"{label} at x1: p95 <= {PAGE_P95_MS:g} ms",
+                "measured": f"{min(r['p95_ms'] for r in mine):.1f} to "
+                f"{max(r['p95_ms'] for r in mine):.1f} ms"
+                + (f"; over: {', '.join(over)}" if over else "")
+                + (f"; wrong status: {', '.join(wrong)}" if wrong else ""),
+                "met": not over and not wrong,
+            }
+        )
+    limits = {"drawn": CHALLENGE_DRAWN_MS, "usable": FULL_GRAPH_USABLE_MS}
+    for r in browser["rows"]:
+        if (r["view"], r["measure"]) not in (
+            ("challenge page", "drawn"),
+            ("whole graph (Explore)", "usable"),
+        ):
+            continue
+        limit = limits[r["measure"]]
+        checks.append(
+            {
+                "target": f"{r['view']} {r['measure']} in Chromium <= {limit / 1000:g} s",
+                "measured": f"{r['median_ms']:.0f} ms median, {r['worst_ms']:.0f} ms worst "
+                f"(cold {r['cold_ms']:.0f} ms; {r['nodes']} nodes)",
+                "met": r["worst_ms"] <= limit and not r["errors"] and r["moved_px"] == 0,
+            }
+        )
+    table = _table(
+        "Pages: server time per request at x1, Flask test client, warm (cold = the first "
+        "request for that URL in the process)",
+        [
+            ("kind", "kind", ""),
+            ("name", "page", ""),
+            ("status", "status", ""),
+            ("requests", "requests", "d"),
+            ("cold_ms", "cold ms", ".1f"),
+            ("p50_ms", "p50 ms", ".1f"),
+            ("p95_ms", "p95 ms", ".1f"),
+            ("bytes_median", "bytes", ",d"),
+        ],
+        rows,
+    )
+    if server["unmeasured"]:
+        table += "\n  GET routes no measured URL reaches: " + ", ".join(server["unmeasured"])
+    if browser["status"] == "measured":
+        table += "\n\n" + _table(
+            f"Browser: navigation to drawn / usable, {browser['browser']}, "
+            f"{ctx.browser_runs} warm runs (cold = first run in a new browser)",
+            [
+                ("view", "view", ""),
+                ("measure", "until", ""),
+                ("cold_ms", "cold ms", ".0f"),
+                ("median_ms", "median ms", ".0f"),
+                ("max_ms", "max ms", ".0f"),
+                ("in_page_median_ms", "in-page median ms", ".0f"),
+                ("nodes", "nodes", "d"),
+                ("moved_px", "moved px", ".1f"),
+            ],
+            browser["rows"],
+        )
+    else:
+        table += f"\n\n  browser: {browser['status']}: {browser.get('reason', '')}"
+    return {
+        "status": "measured",
+        "rows": rows,
+        "unmeasured": server["unmeasured"],
+        "ids": server["ids"],
+        "browser": browser,
+        "targets": checks,
+        "table": table,
+    }
+
+
 # -- targets and tables --------------------------------------------------------------------
 def targets(results: Row) -> list[Row]:
     """The issue's targets that this run measured, each met or missed with the figure."""
@@ -455,7 +565,7 @@ def targets(results: Row) -> list[Row]:
                     "met": row["rows_per_s"] >= 50_000,
                 }
             )
-    for section in ("api", "pyvis"):
+    for section in ("api", "pyvis", "pages"):
         out.extend(results[section].get("targets", []))
     return out
 
@@ -524,7 +634,7 @@ def render(results: Row) -> str:
     )
     if rbr.get("skipped"):
         parts.append("  not run: " + "; ".join(rbr["skipped"]))
-    for name in ("api", "pyvis"):
+    for name in ("api", "pyvis", "pages"):
         section = results[name]
         if section["status"] != "measured":
             parts.append(f"{name}: {section['status']}: {section.get('reason', '')}")
@@ -577,6 +687,8 @@ def run(
     sections: Sequence[str],
     *,
     api_runs: int = 50,
+    pages_runs: int = 50,
+    browser_runs: int = 5,
 ) -> Row:
     work = Path(tempfile.mkdtemp(prefix="gcx-bench-"))
     try:
@@ -585,7 +697,9 @@ def run(
             folder = work / f"synthetic-x{scale}"
             write_dataset(folder, scale, DEFAULT_SEED)
             datasets.append(Dataset(f"synthetic-x{scale}", scale, folder))
-        ctx = Context(datasets, work, repeat, row_by_row_max_rows, api_runs)
+        ctx = Context(
+            datasets, work, repeat, row_by_row_max_rows, api_runs, pages_runs, browser_runs
+        )
         skipped: Row = {"status": "skipped", "reason": "not selected (--sections)"}
         results: Row = {"environment": _environment(), "seed": DEFAULT_SEED, "repeat": repeat}
         results["load"] = section_load(ctx)
@@ -595,6 +709,7 @@ def run(
         )
         results["api"] = section_api(ctx) if "api" in sections else skipped
         results["pyvis"] = section_pyvis(ctx) if "pyvis" in sections else skipped
+        results["pages"] = section_pages(ctx) if "pages" in sections else skipped
         results["targets"] = targets(results)
         results["environment"]["load_average_at_end"] = list(os.getloadavg())
     finally:
@@ -618,10 +733,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument(
         "--sections",
-        default="load,snapshot,row_by_row,api,pyvis",
+        default="load,snapshot,row_by_row,api,pyvis,pages",
         help="comma-separated subset (load always runs: the others use its databases)",
     )
     parser.add_argument("--api-runs", type=int, default=50, help="requests per endpoint")
+    parser.add_argument("--pages-runs", type=int, default=50, help="warm requests per page")
+    parser.add_argument(
+        "--browser-runs", type=int, default=5, help="warm browser runs per view (after a cold one)"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -639,6 +758,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.row_by_row_max_rows,
         args.sections.split(","),
         api_runs=20 if args.quick else args.api_runs,
+        pages_runs=20 if args.quick else args.pages_runs,
+        browser_runs=3 if args.quick else args.browser_runs,
     )
     print(render(results))
     print(f"\nwritten to {args.out}")

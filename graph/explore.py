@@ -25,9 +25,10 @@ from __future__ import annotations
 import math
 import re
 from collections import deque
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 import networkx as nx
@@ -211,20 +212,23 @@ def _colour(g: Snapshot, node_id: str) -> str:
     return KIND_COLOURS.get(kind, _NO_THEME_COLOUR)
 
 
-def partner_counts(g: Snapshot, *, include_inferred: bool = True) -> dict[str, int]:
-    """Challenge id -> how many partners address it (0 for challenges nobody addresses)."""
-    return dict(_partner_counts(g, include_inferred))
+def partner_counts(g: Snapshot, *, include_inferred: bool = True) -> Mapping[str, int]:
+    """Challenge id -> how many partners address it (0 for challenges nobody addresses).
+
+    Cached per snapshot: a read-only mapping.
+    """
+    return _partner_counts(g, include_inferred)
 
 
 @lru_cache(maxsize=16)
-def _partner_counts(g: Snapshot, include_inferred: bool) -> tuple[tuple[str, int], ...]:
+def _partner_counts(g: Snapshot, include_inferred: bool) -> Mapping[str, int]:
     counts = {n: 0 for n, a in g.nodes(data=True) if a.get("kind") == "Challenge"}
     seen: set[tuple[str, str]] = set()
     for a in addressing(g, include_inferred=include_inferred):
         if (a.partner, a.challenge) not in seen:
             seen.add((a.partner, a.challenge))
             counts[a.challenge] = counts.get(a.challenge, 0) + 1
-    return tuple(sorted(counts.items()))
+    return MappingProxyType(counts)
 
 
 def catalysts(g: Snapshot) -> list[str]:
@@ -857,7 +861,7 @@ def _shorten(text: str, limit: int = _LABEL_MAX) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _tooltip(g: Snapshot, node_id: str, partners: dict[str, int]) -> str:
+def _tooltip(g: Snapshot, node_id: str, partners: Mapping[str, int]) -> str:
     attrs = g.nodes[node_id]
     kind = str(attrs.get("kind"))
     lines = [f"{kind}: {_name(g, node_id)}"]
@@ -883,7 +887,7 @@ def _tooltip(g: Snapshot, node_id: str, partners: dict[str, int]) -> str:
 
 
 def _vis_node(
-    g: Snapshot, node_id: str, pos: tuple[float, float], partners: dict[str, int], center: bool
+    g: Snapshot, node_id: str, pos: tuple[float, float], partners: Mapping[str, int], center: bool
 ) -> dict[str, Any]:
     attrs = g.nodes[node_id]
     kind = str(attrs.get("kind"))
@@ -964,8 +968,12 @@ def to_vis(g: Snapshot, sub: Subgraph, *, seed: int = 7) -> dict[str, Any]:
     }
 
 
+@lru_cache(maxsize=8)
 def legend(g: Snapshot) -> dict[str, Any]:
-    """What the colours, shapes and line styles of :func:`to_vis` mean."""
+    """What the colours, shapes and line styles of :func:`to_vis` mean.
+
+    Cached per snapshot and shared between callers: do not change the dict.
+    """
     return {
         "kinds": [
             {"kind": k, "colour": c, "shape": KIND_SHAPES[k]}

@@ -22,7 +22,9 @@ import atexit
 import contextlib
 import multiprocessing
 import os
+import sys
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
@@ -46,6 +48,26 @@ WORKER_THREADS = 2
 
 Reply = tuple[str, Any]
 Rows = tuple[list[str], list[list[Any]], bool]
+
+
+@contextlib.contextmanager
+def _main_file_hidden_if_missing() -> Iterator[None]:
+    """Let ``spawn`` start a worker from a script read on standard input (``python -``).
+
+    ``spawn`` re-imports the parent's main file in the child; when that "file" is
+    ``<stdin>`` there is nothing to import and the worker dies at start. The worker needs
+    nothing from the main module, so hide its file name while the worker starts.
+    """
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if main is None or path is None or os.path.exists(path):
+        yield
+        return
+    del main.__file__
+    try:
+        yield
+    finally:
+        main.__file__ = path
 
 
 def timeout_message(timeout_s: float) -> str:
@@ -134,7 +156,8 @@ class QueryPool:
     def _spawn(self) -> _Worker:
         parent, child = self._ctx.Pipe()
         process = self._ctx.Process(target=_serve, args=(child,), daemon=True, name="gcx-query")
-        process.start()
+        with _main_file_hidden_if_missing():
+            process.start()
         child.close()
         self.workers_started += 1
         return _Worker(process, parent)

@@ -39,3 +39,46 @@ def test_the_bench_runs_at_the_smallest_scale_and_writes_its_json(tmp_path: Path
     table = render(results)
     for heading in ("Load:", "Snapshot:", "Row-by-row MERGE", "Targets"):
         assert heading in table
+
+
+def test_the_pages_section_measures_every_page_and_both_browser_views(tmp_path: Path) -> None:
+    out = tmp_path / "pages.json"
+    results = run(
+        [], 1, out, row_by_row_max_rows=0, sections=["pages"], pages_runs=2, browser_runs=1
+    )
+    assert json.loads(out.read_text()) == results
+    pages = results["pages"]
+    assert pages["status"] == "measured"
+    assert pages["unmeasured"] == []  # every GET route is reached by a measured URL
+    rows = pages["rows"]
+    assert {r["kind"] for r in rows} == {"page", "api", "file"}
+    for r in rows:
+        assert r["status"] == "measured" and r["codes"] == [r["expected"]], r
+        assert r["requests"] == 2 and 0 < r["p50_ms"] <= r["p95_ms"] and r["bytes_median"] > 0
+    assert {r["name"] for r in rows if r["expected"] == 404} == {
+        "404 (no route)",
+        "404 (no such challenge)",
+    }
+    browser = pages["browser"]
+    assert browser["status"] == "measured"
+    views = {(r["view"], r["measure"]): r for r in browser["rows"]}
+    assert set(views) == {
+        ("challenge page", "drawn"),
+        ("whole graph (Explore)", "drawn"),
+        ("whole graph (Explore)", "usable"),
+    }
+    assert views["whole graph (Explore)", "drawn"]["nodes"] == browser["graph_nodes"]
+    assert views["challenge page", "drawn"]["nodes"] > 0
+    for r in views.values():
+        assert r["errors"] == [] and r["moved_px"] == 0 and r["runs"] == 1
+        assert r["median_ms"] > 0 and r["cold_ms"] > 0
+    assert [t["target"].split(":")[0] for t in pages["targets"]] == [
+        "every page at x1",
+        "every other API call at x1",
+        "every download, chart and asset at x1",
+        "challenge page drawn in Chromium <= 1.5 s",
+        "whole graph (Explore) usable in Chromium <= 3 s",
+    ]
+    assert all(isinstance(t["met"], bool) for t in pages["targets"])
+    table = render(results)
+    assert "Pages: server time" in table and "Browser: navigation" in table

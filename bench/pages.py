@@ -1,0 +1,453 @@
+"""The pages section of ``make bench``: server time for every page, and two browser budgets.
+
+Server time (:func:`measure_pages`): every HTML page of the app and every GET API call
+that :mod:`bench.web` does not already time, on real ids chosen from the loaded graph
+(the busiest challenge, partner, theme, ...), through Flask's test client. The first
+request of a URL in the process is reported on its own as ``cold`` (it computes what the
+app then keeps per snapshot: layouts, rendered graph blocks); the p50/p95 are over the
+warm requests after it. The pages that show one node are also timed with a different
+id per request (``each id once``), which the app's per-view caches cannot answer. Every
+GET route of the URL map must be reached by some measured URL (here or in
+:data:`bench.web.ENDPOINTS`); the ones that are not are listed as ``unmeasured``.
+
+Browser (:func:`measure_browser`): Debian's Chromium through Playwright against the app
+served by werkzeug on 127.0.0.1 (a port the OS chose). Two views: the busiest
+challenge's page until its network has drawn (``web/static/graph.js`` sets
+``data-drawn="1"`` on the canvas after vis-network's first ``afterDrawing``), and the
+whole graph in Explore (no centre: every node) until it has drawn *and* a click on a
+node has opened the details panel. graph.js turns vis-network's physics off and draws
+the server's seeded positions, so the first picture is the final one: there is no
+``stabilized`` event to wait for, and the run checks instead that no node has moved
+half a second after drawing. The first run of each view is in a freshly launched
+browser against a server that has not yet served that view (``cold``); the others reuse
+the browser (its HTTP cache) and the server's caches.
+"""
+
+from __future__ import annotations
+
+import logging
+import statistics
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+Row = dict[str, Any]
+
+CHROMIUM = Path("/usr/bin/chromium")
+#: The flags every browser run here uses (the same as the browser tests').
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+VIEWPORT = {"width": 1280, "height": 900}
+#: The issue's budgets: server p95 per page and API call, and the two browser views (ms).
+PAGE_P95_MS = 20.0
+CHALLENGE_DRAWN_MS = 1500.0
+FULL_GRAPH_USABLE_MS = 3000.0
+
+
+@dataclass(frozen=True)
+class Page:
+    """One measured URL: a name, a path template over :func:`real_ids`, what it answers.
+
+    ``kind`` is ``page`` (HTML), ``api`` (JSON) or ``file`` (a download, a chart, an
+    asset). With ``pool`` set, the path has ``{id}`` and each timed request asks about a
+    different node of that kind, busiest first (``example``: each canned console query).
+    """
+
+    name: str
+    path: str
+    kind: str = "page"
+    status: int = 200
+    pool: str | None = None
+
+
+PAGES = (
+    Page("overview", "/"),
+    Page("themes", "/themes"),
+    Page("theme", "/themes/{theme}"),
+    Page("challenges", "/challenges"),
+    Page("challenge", "/challenges/{challenge}"),
+    Page("partner directory", "/partners"),
+    Page(
+        "partner directory, filtered and sorted",
+        "/partners?sector={sector}&has_commitment=1&sort=-challenges&page=1",
+    ),
+    Page("partner directory, searched", "/partners?q=science&sort=-commitments"),
+    Page("partner", "/partners/{partner}"),
+    Page("node", "/nodes/{node}"),
+    Page("explore, centre at depth 3", "/explore?center={challenge}&depth=3"),
+    Page("explore, whole graph", "/explore"),
+    Page("search", "/search?q=math"),
+    Page("gaps", "/gaps"),
+    Page("gaps cell", "/gaps/cell?theme={theme}&sector={cell_sector}"),
+    Page("collaborators of a partner", "/collaborators?partner={partner}"),
+    Page(
+        "collaborators for challenges",
+        "/collaborators?challenge={challenge}&challenge={challenge2}",
+    ),
+    Page("query console", "/query"),
+    Page("query, example permalink", "/query?{example}"),
+    Page("404 (no route)", "/no-such-page", status=404),
+    Page("404 (no such challenge)", "/challenges/no-such-challenge", status=404),
+    Page("challenge, each id once", "/challenges/{id}", pool="Challenge"),
+    Page("partner, each id once", "/partners/{id}", pool="Partner"),
+    Page("theme, each id once", "/themes/{id}", pool="Theme"),
+    Page("node, each id once", "/nodes/{id}", pool="Commitment"),
+    Page("query, each example once", "/query?{id}", pool="example"),
+    Page("stats", "/api/stats", "api"),
+    Page("themes", "/api/themes", "api"),
+    Page("theme", "/api/themes/{theme}", "api"),
+    Page("challenges", "/api/challenges", "api"),
+    Page("partners, filtered page", "/api/partners?q=a&sector={sector}&page=2", "api"),
+    Page("node", "/api/nodes/{node}", "api"),
+    Page("search", "/api/search?q=math", "api"),
+    Page("subgraph, centre at depth 3", "/api/subgraph?center={challenge}&depth=3", "api"),
+    Page("subgraph, whole graph", "/api/subgraph", "api"),
+    Page("cover", "/api/cover?challenge={challenge}&challenge={challenge2}", "api"),
+    Page("openapi", "/api/openapi.json", "api"),
+    Page("explore export", "/explore/export.html?center={challenge}", "file"),
+    Page("subgraph download", "/api/subgraph?center={challenge}&format=graphml", "file"),
+    Page("gaps chart", "/gaps/chart.svg", "file"),
+    Page("query CSV", "/query.csv?{example}", "file"),
+    Page("query JSON", "/query.json?{example}", "file"),
+    Page("vis-network", "/vendor/vis-network/vis-network.min.js", "file"),
+    Page("graph.js", "/static/graph.js", "file"),
+)
+
+
+def _percentiles(samples: list[float]) -> tuple[float, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p95
+
+
+def _app(db_path: str) -> Any:
+    from graph.settings import Settings
+    from web import create_app
+
+    return create_app({"GCX_SETTINGS": Settings(db_path=Path(db_path)), "TESTING": True})
+
+
+def _snapshot(app: Any) -> Any:
+    with app.app_context():
+        from web.db import get_store
+
+        return get_store().snapshot()
+
+
+def _busiest(g: Any, kind: str) -> list[str]:
+    """Node ids of ``kind``, most relationships first (ties by id): the biggest pages."""
+    return sorted(
+        (n for n, k in g.nodes(data="kind") if k == kind), key=lambda n: (-g.degree(n), n)
+    )
+
+
+def real_ids(app: Any, g: Any) -> dict[str, str]:
+    """The values the :data:`PAGES` templates use, chosen from the loaded graph."""
+    from graph import theme_sector_matrix
+    from graph.examples import EXAMPLES
+
+    challenges = _busiest(g, "Challenge")
+    sectors = Counter(
+        str(a["sector"])
+        for _, a in g.nodes(data=True)
+        if a.get("kind") == "Partner" and a.get("sector")
+    )
+    matrix = theme_sector_matrix(g)
+    theme = _busiest(g, "Theme")[0]
+    # the gaps cell of the busiest theme with the most partners in it
+    cell_sector = max(matrix.sectors, key=lambda s: (len(matrix.cells.get((theme, s), ())), s))
+    return {
+        "challenge": challenges[0],
+        "challenge2": challenges[1],
+        "partner": _busiest(g, "Partner")[0],
+        "theme": theme,
+        "node": _busiest(g, "Commitment")[0],
+        "sector": sectors.most_common(1)[0][0],
+        "cell_sector": cell_sector,
+        "example": example_queries(app)[0],
+        "example_slug": EXAMPLES[0].slug,
+    }
+
+
+def example_queries(app: Any) -> list[str]:
+    """The query strings of the console's canned examples' permalinks, in their order."""
+    from graph.examples import EXAMPLES
+    from web.query import ConsoleRequest
+
+    with app.app_context():
+        from web.db import get_store
+
+        backend = get_store().backend
+    return [
+        urlencode(ConsoleRequest(ex.text(backend), dict(ex.params), 0, 0).url_args())
+        for ex in EXAMPLES
+    ]
+
+
+def _unmeasured(app: Any, paths: list[str]) -> list[str]:
+    """GET routes that no measured URL (here or in bench.web) reaches."""
+    from werkzeug.exceptions import HTTPException
+
+    from bench.web import ENDPOINTS
+
+    adapter = app.url_map.bind("localhost")
+    reached: set[str] = set()
+    others = [e.path.format(id="x") for e in ENDPOINTS if e.method == "GET"]
+    for path in paths + others:
+        try:
+            endpoint, _ = adapter.match(path.split("?")[0], method="GET")
+        except HTTPException:
+            continue
+        reached.add(str(endpoint))
+    routes = {r.endpoint: r.rule for r in app.url_map.iter_rules() if "GET" in (r.methods or set())}
+    return sorted(rule for endpoint, rule in routes.items() if endpoint not in reached)
+
+
+def measure_pages(db_path: str, runs: str) -> Row:
+    """Cold, p50 and p95 server time and size for every page in :data:`PAGES`."""
+    app = _app(db_path)
+    client = app.test_client()
+    warm = client.get("/api/stats")
+    if warm.status_code != 200:
+        raise RuntimeError(f"/api/stats answered {warm.status_code}")
+    g = _snapshot(app)
+    ids = real_ids(app, g)
+    examples = example_queries(app)
+    n = int(runs)
+    rows: list[Row] = []
+    paths: list[str] = []
+    for page in PAGES:
+        if page.pool is not None:
+            everyone = examples if page.pool == "example" else _busiest(g, page.pool)
+            pool = everyone[: n + 1]
+            urls = [page.path.format(id=i) for i in pool]
+        else:
+            urls = [page.path.format(**ids)] * (n + 1)
+        paths.append(urls[0])
+        timings: list[float] = []
+        sizes: list[int] = []
+        codes: list[int] = []
+        for url in urls:
+            start = time.perf_counter()
+            response = client.get(url)
+            timings.append((time.perf_counter() - start) * 1000)
+            sizes.append(len(response.get_data()))
+            codes.append(response.status_code)
+        p50, p95 = _percentiles(timings[1:] or timings)
+        wrong = sorted({c for c in codes if c != page.status})
+        rows.append(
+            {
+                "kind": page.kind,
+                "name": page.name,
+                "url": urls[0],
+                "status": "measured" if not wrong else f"HTTP {wrong}",
+                "expected": page.status,
+                "codes": sorted(set(codes)),
+                "requests": len(timings) - 1,
+                "distinct_ids": page.pool is not None,
+                "cold_ms": timings[0],
+                "p50_ms": p50,
+                "p95_ms": p95,
+                "max_ms": max(timings[1:] or timings),
+                "bytes_median": int(statistics.median(sizes)),
+            }
+        )
+    return {"runs": n, "ids": ids, "rows": rows, "unmeasured": _unmeasured(app, paths)}
+
+
+# -- the browser ---------------------------------------------------------------------------
+def browser_missing() -> str | None:
+    """Why the browser measurements cannot run here, or None when they can."""
+    if not CHROMIUM.exists():
+        return f"no Chromium at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+class _Server:
+    """The app served on 127.0.0.1 at a port the OS chose, in a background thread."""
+
+    def __init__(self, app: Any) -> None:
+        from werkzeug.serving import make_server
+
+        # werkzeug logs every request to stderr; the measurements need none of it
+        logging.getLogger("werkzeug").setLevel(logging.ERROR)
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+        self._thread.join(5)
+
+
+@contextmanager
+def _browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+# Records, in the page's own clock (ms since navigation start), when the first canvas got
+# data-drawn and when the details panel first named a node: the in-page figures, without
+# Playwright's round trips.
+_WATCH = """
+window.__gcx = {};
+new MutationObserver(function (changes) {
+  changes.forEach(function (c) {
+    if (window.__gcx[c.attributeName] === undefined && c.target.getAttribute(c.attributeName)) {
+      window.__gcx[c.attributeName] = performance.now();
+    }
+  });
+}).observe(document, {attributes: true, attributeFilter: ["data-drawn", "data-node-id"],
+                      subtree: true});
+"""
+
+_CANVAS = '[data-role="canvas"]'
+_POSITIONS = """() => {
+  const net = document.querySelector('[data-role="canvas"]').gcxNetwork;
+  return net.getPositions();
+}"""
+# A node near the middle of the drawn picture, and where it is on the canvas element.
+_A_NODE = """() => {
+  const el = document.querySelector('[data-role="canvas"]');
+  const net = el.gcxNetwork, box = el.getBoundingClientRect();
+  let best = null;
+  for (const [id, p] of Object.entries(net.getPositions())) {
+    const d = net.canvasToDOM(p), off = Math.hypot(d.x - box.width / 2, d.y - box.height / 2);
+    if (best === null || off < best.off) { best = {id: id, x: d.x, y: d.y, off: off}; }
+  }
+  return best;
+}"""
+
+
+def _moved(before: dict[str, Any], after: dict[str, Any]) -> float:
+    """The largest distance any node moved between two position readings."""
+    return max(
+        (abs(after[k]["x"] - p["x"]) + abs(after[k]["y"] - p["y"]) for k, p in before.items()),
+        default=0.0,
+    )
+
+
+def _visit(context: Any, url: str, *, click: bool) -> Row:
+    """Open ``url`` in a new page; time it to drawn (and, with ``click``, to usable)."""
+    page = context.new_page()
+    page.add_init_script(_WATCH)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        start = time.perf_counter()
+        page.goto(url, wait_until="commit")
+        canvas = page.locator(f'{_CANVAS}[data-drawn="1"]').first
+        canvas.wait_for(state="attached", timeout=30_000)
+        drawn_ms = (time.perf_counter() - start) * 1000
+        out: Row = {"drawn_ms": drawn_ms}
+        if click:
+            target = page.evaluate(_A_NODE)
+            page.locator(_CANVAS).first.click(position={"x": target["x"], "y": target["y"]})
+            page.locator('[data-role="panel"][data-node-id]:not([hidden])').first.wait_for(
+                state="visible", timeout=10_000
+            )
+            out["usable_ms"] = (time.perf_counter() - start) * 1000
+            out["panel_node"] = page.get_attribute('[data-role="panel"]', "data-node-id")
+        marks = page.evaluate("() => window.__gcx")
+        out["in_page_drawn_ms"] = marks.get("data-drawn")
+        out["in_page_usable_ms"] = marks.get("data-node-id")
+        out["nodes"] = int(canvas.get_attribute("data-node-count") or 0)
+        out["edges"] = int(canvas.get_attribute("data-edge-count") or 0)
+        before = page.evaluate(_POSITIONS)
+        page.wait_for_timeout(500)
+        out["moved_px"] = _moved(before, page.evaluate(_POSITIONS))
+        out["errors"] = errors
+        return out
+    finally:
+        page.close()
+
+
+def _summary(name: str, url: str, visits: list[Row], key: str) -> Row:
+    warm = [v[key] for v in visits[1:]] or [visits[0][key]]
+    return {
+        "view": name,
+        "url": url,
+        "measure": key.removesuffix("_ms"),
+        "runs": len(visits) - 1,
+        "cold_ms": visits[0][key],
+        "median_ms": statistics.median(warm),
+        "max_ms": max(warm),
+        "worst_ms": max(v[key] for v in visits),
+        # the same moment in the page's own clock (from navigation start), median of runs
+        "in_page_median_ms": statistics.median(v[f"in_page_{key}"] for v in visits[1:] or visits),
+        "nodes": visits[0]["nodes"],
+        "edges": visits[0]["edges"],
+        "moved_px": max(v["moved_px"] for v in visits),
+        "errors": sorted({e for v in visits for e in v["errors"]}),
+    }
+
+
+def measure_browser(db_path: str, runs: str) -> Row:
+    """Navigation to drawn (challenge page) and to drawn and usable (whole graph)."""
+    why = browser_missing()
+    if why:
+        return {"status": "skipped", "reason": why, "rows": []}
+    app = _app(db_path)
+    g = _snapshot(app)
+    ids = real_ids(app, g)
+    views: list[tuple[str, str, bool, tuple[str, ...]]] = [
+        ("challenge page", f"/challenges/{ids['challenge']}", False, ("drawn_ms",)),
+        ("whole graph (Explore)", "/explore", True, ("drawn_ms", "usable_ms")),
+    ]
+    server = _Server(app)
+    rows: list[Row] = []
+    try:
+        for name, path, click, keys in views:
+            # a fresh browser per view, so the first visit has an empty HTTP cache
+            with _browser() as browser:
+                context = browser.new_context(viewport=VIEWPORT)
+                visits = [_visit(context, server.url + path, click=click)]
+                visits += [
+                    _visit(context, server.url + path, click=click) for _ in range(int(runs))
+                ]
+                context.close()
+            rows += [_summary(name, path, visits, key) for key in keys]
+    finally:
+        server.close()
+    return {
+        "status": "measured",
+        "rows": rows,
+        "graph_nodes": g.number_of_nodes(),
+        "browser": _chromium_version(),
+    }
+
+
+def _chromium_version() -> str:
+    import subprocess
+
+    try:
+        return subprocess.run(
+            [str(CHROMIUM), "--version"], capture_output=True, text=True, check=False, timeout=30
+        ).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        return "unknown"
