@@ -71,16 +71,26 @@ class GraphData:
         return out
 
     def fingerprint(self) -> str:
-        """A content hash: the same data gives the same version, whatever its order."""
+        """A content hash: the same data gives the same version, whatever its order.
+
+        ``repr`` of sorted items rather than JSON: values are plain str, int, float,
+        bool, None and lists of str, whose reprs are exact, and it is several times
+        faster on a large load.
+
+        >>> a = GraphData([Node(NodeKind.THEME, {"id": "t", "name": "T"})])
+        >>> b = GraphData([Node(NodeKind.THEME, {"name": "T", "id": "t"})])
+        >>> a.fingerprint() == b.fingerprint()
+        True
+        """
         h = hashlib.sha256()
-        for line in sorted(
-            json.dumps([n.kind.value, n.props], sort_keys=True, default=str) for n in self.nodes
-        ):
+        nodes = sorted(repr((n.kind.value, sorted(n.props.items()))) for n in self.nodes)
+        rels = sorted(
+            repr((r.type.value, r.source, r.target, sorted(r.props.items()))) for r in self.rels
+        )
+        for line in nodes:
             h.update(line.encode())
-        for line in sorted(
-            json.dumps([r.type.value, r.source, r.target, r.props], sort_keys=True, default=str)
-            for r in self.rels
-        ):
+        h.update(b"\x1e")
+        for line in rels:
             h.update(line.encode())
         h.update(json.dumps(self.meta, sort_keys=True).encode())
         return h.hexdigest()[:16]
