@@ -280,7 +280,7 @@ def browser_missing() -> str | None:
     return None
 
 
-class _Server:
+class LocalServer:
     """The app served on 127.0.0.1 at a port the OS chose, in a background thread."""
 
     def __init__(self, app: Any) -> None:
@@ -419,7 +419,7 @@ def measure_browser(db_path: str, runs: str) -> Row:
         ("challenge page", f"/challenges/{ids['challenge']}", False, ("drawn_ms",)),
         ("whole graph (Explore)", "/explore", True, ("drawn_ms", "usable_ms")),
     ]
-    server = _Server(app)
+    server = LocalServer(app)
     rows: list[Row] = []
     try:
         for name, path, click, keys in views:

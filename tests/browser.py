@@ -7,11 +7,9 @@ Chromium is Debian's (``/usr/bin/chromium``), never a downloaded one.
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from flask import Flask
-from werkzeug.serving import make_server
+from bench.pages import LocalServer
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -26,19 +24,8 @@ CHROMIUM_ARGS = [
 ]
 
 
-class Server:
-    """The app served on 127.0.0.1 at a port the OS chose, in a background thread."""
-
-    def __init__(self, app: Flask) -> None:
-        self._server = make_server("127.0.0.1", 0, app, threaded=True)
-        self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        self._thread.start()
-
-    def close(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(5)
+# One local server class for the browser tests and the bench (bench/pages.py).
+Server = LocalServer
 
 
 class Watch:
