@@ -762,7 +762,9 @@ def _radial(
     angle: dict[str, float] = {}
     total = sum(leaves[r] for r in roots)
     stack: list[tuple[str, float, float]] = []
-    start = 0.0
+    # Start at the top: a single chain (partner, team, focus area, ...) then runs
+    # straight down, so the labels under its nodes do not run into each other.
+    start = -math.pi / 2
     for r in roots:
         width = math.tau * leaves[r] / total
         stack.append((r, start, width))
