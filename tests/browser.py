@@ -9,19 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.pages import CHROMIUM_ARGS as CHROMIUM_ARGS  # re-exported for the browser tests
 from bench.pages import LocalServer
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 # One local server class for the browser tests and the bench (bench/pages.py).
