@@ -4,6 +4,7 @@ and for the browser tests Debian's chromium, a live server and a watched page
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 from collections.abc import Iterator
@@ -11,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from graph.settings import BUNDLED_DATASET, Settings
 from graph.store import Store, open_store
@@ -114,3 +117,34 @@ def page(browser: Any, server: Any) -> Iterator[tuple[Any, Any]]:
     assert watch.outside() == [], "no request may leave 127.0.0.1"
     assert watch.dialogs == []
     assert watch.errors == [], "no script error and no CSP violation"
+
+
+@pytest.fixture
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The gcx CLI's environment: a private embedded database, the default backend."""
+    db = tmp_path / "cli.lbug"
+    monkeypatch.setenv("GCX_DB_PATH", str(db))
+    monkeypatch.delenv("GCX_BACKEND", raising=False)
+    return db
+
+
+def run_cli(*args: str) -> tuple[int, str]:
+    """Run ``gcx ARGS`` in-process: (exit code, standard output)."""
+    from gcx.cli import main
+
+    out = io.StringIO()
+    return main(list(args), out=out), out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def app(shared_store: Store) -> Flask:
+    """The explorer over the shared bundled store (a module may override it)."""
+    from web import create_app
+
+    return create_app({"GCX_STORE": shared_store, "TESTING": True})
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """A Flask test client of ``app``."""
+    return app.test_client()

@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from gcx.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 PARTNERS_PER_CATALYST = (
     "MATCH (p:Partner)-[:MEMBER_OF]->(:ProjectTeam)-[:WORKS_ON]->(:FocusArea)"
@@ -21,18 +20,7 @@ PARTNERS_PER_CATALYST = (
 )
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db = tmp_path / "cli.lbug"
-    monkeypatch.setenv("GCX_DB_PATH", str(db))
-    monkeypatch.delenv("GCX_BACKEND", raising=False)
-    return db
-
-
-def run(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    code = main(list(args), out=out)
-    return code, out.getvalue()
+run = run_cli
 
 
 def test_load_prints_counts_per_kind_and_the_coverage_line(env: Path) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import subprocess
 import sys
@@ -12,22 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from gcx.cli import main
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 
 
 @pytest.fixture
-def loaded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db = tmp_path / "cli.lbug"
-    monkeypatch.setenv("GCX_DB_PATH", str(db))
-    monkeypatch.delenv("GCX_BACKEND", raising=False)
-    assert main(["load"], out=io.StringIO()) == 0
-    return db
+def loaded(env: Path) -> Path:
+    assert run_cli("load")[0] == 0
+    return env
 
 
-def gcx(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return main(list(args), out=out), out.getvalue()
+gcx = run_cli
 
 
 def state() -> tuple[dict[str, int], str]:

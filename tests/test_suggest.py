@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 
-from gcx.cli import main
 from graph import Store, addressing
 from graph.data import Node, to_networkx
 from graph.model import NodeKind as K
@@ -28,7 +27,7 @@ from graph.suggest import (
     write_review,
 )
 from loaders import DatasetError, read_dataset, read_review
-from tests.conftest import ROOT
+from tests.conftest import ROOT, run_cli
 from tests.small_graph import rel
 
 GOLD = ROOT / "tests" / "data" / "suggest_gold.csv"
@@ -88,17 +87,7 @@ def test_review_file_neutralises_formulas_and_skips_stated_pairs() -> None:
     assert parsed[1]["decision"] == "accept"  # already loaded as inferred: kept on reload
 
 
-@pytest.fixture
-def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    db = tmp_path / "cli.lbug"
-    monkeypatch.setenv("GCX_DB_PATH", str(db))
-    monkeypatch.delenv("GCX_BACKEND", raising=False)
-    return db
-
-
-def run(*args: str) -> tuple[int, str]:
-    out = io.StringIO()
-    return main(list(args), out=out), out.getvalue()
+run = run_cli
 
 
 def decide(path: Path, decisions: dict[int, str]) -> list[dict[str, str]]:

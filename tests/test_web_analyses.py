@@ -22,7 +22,6 @@ from urllib.parse import parse_qs, urlsplit
 
 import networkx as nx
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from graph import collaborators, cover, gaps, theme_sector_matrix
@@ -47,16 +46,6 @@ FORMULA_PROPS = {
 
 
 # --- fixtures ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def app(shared_store: Store) -> Flask:
-    return create_app({"GCX_STORE": shared_store, "TESTING": True})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def add_formula_partner(folder: Path) -> None:

@@ -11,20 +11,9 @@ from flask.testing import FlaskClient
 from graph import addressing
 from graph.explore import DEFAULT_MAX_NODES, MAX_NODES
 from graph.store import Store
-from web import create_app
 
 COLLAB = "the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day"
 AIR = "american-institutes-for-research"
-
-
-@pytest.fixture(scope="module")
-def app(shared_store: Store) -> Flask:
-    return create_app({"GCX_STORE": shared_store, "TESTING": True})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def test_stats_has_counts_version_and_the_coverage_line(client: FlaskClient) -> None:

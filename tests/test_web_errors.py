@@ -95,11 +95,6 @@ def app(shared_store: Store) -> Flask:
     return app
 
 
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def assert_error_shape(response: TestResponse, status: int) -> None:
     assert response.status_code == status
     assert response.mimetype == "application/json"

@@ -7,7 +7,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
 from graph import coverage
@@ -56,16 +55,6 @@ def add_xss_partner(folder: Path) -> None:
     with (folder / "relationships.csv").open("a", encoding="utf-8") as f:
         f.write(f"MEMBER_OF,xss-partner,{TEAM},stated,https://example.org/xss,,,,\n")
         f.write("MADE,xss-partner,commitment-xss-1,stated,https://example.org/xss,,,,\n")
-
-
-@pytest.fixture(scope="module")
-def app(shared_store: Store) -> Flask:
-    return create_app({"GCX_STORE": shared_store, "TESTING": True})
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 class _Scripts(HTMLParser):
