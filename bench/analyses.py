@@ -35,12 +35,12 @@ from typing import Any
 
 import networkx as nx
 
-from graph.collaborators import _index, collaborators, cover
+from graph.analyses.collaborators import _index, collaborators, cover
+from graph.analyses.gaps import gaps, leverage_chart_svg, theme_sector_matrix
+from graph.analyses.suggest import suggest
 from graph.data import GraphData, Node, Rel, Snapshot, to_networkx
-from graph.gaps import gaps, leverage_chart_svg, theme_sector_matrix
 from graph.model import NodeKind
 from graph.settings import BUNDLED_DATASET
-from graph.suggest import suggest
 from loaders import read_dataset
 
 SHARED_KINDS = frozenset({NodeKind.THEME, NodeKind.CHALLENGE, NodeKind.KEYSTONE})

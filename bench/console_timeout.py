@@ -12,10 +12,10 @@ import tempfile
 import time
 from pathlib import Path
 
+from graph.backends import open_store
+from graph.console.sandbox import shared_pool
 from graph.errors import QueryTimeout
-from graph.sandbox import shared_pool
 from graph.settings import BUNDLED_DATASET, Settings
-from graph.store import open_store
 from loaders import load
 
 PATHOLOGICAL = "UNWIND range(1, 100000000) AS x WITH x WHERE x % 7 = 3 RETURN count(*)"

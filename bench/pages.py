@@ -157,7 +157,7 @@ def _busiest(g: Any, kind: str) -> list[str]:
 def real_ids(app: Any, g: Any) -> dict[str, str]:
     """The values the :data:`PAGES` templates use, chosen from the loaded graph."""
     from graph import theme_sector_matrix
-    from graph.examples import EXAMPLES
+    from graph.console.examples import EXAMPLES
 
     challenges = _busiest(g, "Challenge")
     sectors = Counter(
@@ -184,7 +184,7 @@ def real_ids(app: Any, g: Any) -> dict[str, str]:
 
 def example_queries(app: Any) -> list[str]:
     """The query strings of the console's canned examples' permalinks, in their order."""
-    from graph.examples import EXAMPLES
+    from graph.console.examples import EXAMPLES
     from web.query import ConsoleRequest
 
     with app.app_context():

@@ -106,8 +106,8 @@ def child(mode: str, *args: str, env: dict[str, str] | None = None) -> tuple[Row
 
 # -- child measurements (run inside the fresh process) ---------------------------------
 def _child_load(folder: str, db_path: str) -> Row:
+    from graph.backends import open_store
     from graph.settings import Settings
-    from graph.store import open_store
     from loaders import load
 
     store = open_store(Settings(db_path=Path(db_path)))
@@ -126,8 +126,8 @@ def _child_load(folder: str, db_path: str) -> Row:
 def _child_snapshot(db_path: str) -> Row:
     import resource
 
+    from graph.backends import open_store
     from graph.settings import Settings
-    from graph.store import open_store
 
     store = open_store(Settings(db_path=Path(db_path)))
     info = store.info()  # opens the database: not part of the snapshot time
@@ -149,8 +149,8 @@ def _child_row_by_row(folder: str, db_file: str) -> Row:
     """The usual hand-written loader: one MERGE per node, one MATCH+MERGE per relationship."""
     import ladybug
 
-    from graph.embedded import schema_ddl
     from graph.model import NODE_KINDS, REL_PROPERTIES
+    from graph.store.embedded import schema_ddl
     from loaders import read_dataset
 
     data = read_dataset(Path(folder))

@@ -171,7 +171,7 @@ def measure_pyvis(db_path: str, runs: str) -> Row:
     from flask import Flask, request
     from pyvis.network import Network
 
-    from graph.explore import DEFAULT_MAX_NODES, subgraph
+    from graph.views.explore import DEFAULT_MAX_NODES, subgraph
 
     app, client = _app(db_path)
     flask_app: Flask = app

@@ -27,8 +27,8 @@ from graph import (
     load_settings,
     open_store,
 )
-from graph.coverage import describe
-from graph.store import QueryResult, Store
+from graph.analyses.coverage import describe
+from graph.store.base import QueryResult, Store
 from loaders import DatasetError, load
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_QUERY = 0, 1, 2, 3, 4
@@ -173,7 +173,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from graph.suggest import suggest, write_review  # scikit-learn loads only when needed
+    from graph.analyses.suggest import suggest, write_review  # scikit-learn loads only when needed
 
     target = Path(args.output)
     if args.output != "-" and target.exists() and not args.force:
@@ -201,7 +201,7 @@ def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from graph.export import write_export
+    from graph.analyses.export import write_export
 
     with open_store(settings) as store:
         g = store.snapshot()

@@ -10,9 +10,18 @@ Web, CLI and notebooks all come in here::
 ``graph`` never imports ``web`` or ``loaders``.
 """
 
-from graph.addressing import Addressing, EvidencePath, addressing, partners_addressing
-from graph.collaborators import Collaborator, Cover, collaborators, cover
-from graph.coverage import Coverage, coverage
+from graph.analyses.addressing import Addressing, EvidencePath, addressing, partners_addressing
+from graph.analyses.collaborators import Collaborator, Cover, collaborators, cover
+from graph.analyses.coverage import Coverage, coverage
+from graph.analyses.export import ExportFormat, export
+from graph.analyses.gaps import (
+    CoverageMatrix,
+    GapReport,
+    gaps,
+    leverage_chart_svg,
+    theme_sector_matrix,
+)
+from graph.backends import open_store
 from graph.errors import (
     GraphError,
     GraphNotLoaded,
@@ -22,11 +31,9 @@ from graph.errors import (
     QueryRefused,
     QueryTimeout,
 )
-from graph.export import ExportFormat, export
-from graph.gaps import CoverageMatrix, GapReport, gaps, leverage_chart_svg, theme_sector_matrix
 from graph.model import NODE_KINDS, REL_TYPES, NodeKind, RelType
 from graph.settings import Settings, load_settings
-from graph.store import QueryResult, Store, StoreInfo, open_store
+from graph.store.base import QueryResult, Store, StoreInfo
 
 __all__ = [
     "NODE_KINDS",

@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from graph.store import Store, StoreInfo
+from graph.store.base import Store, StoreInfo
 from loaders.dataset import read_dataset
 from loaders.review import ReviewResult, apply_review, read_review
 
@@ -38,7 +38,7 @@ def load(folder: Path, store: Store, *, suggestions: Path | None = None) -> Load
 
     >>> import tempfile, pathlib
     >>> from graph.settings import BUNDLED_DATASET, Settings
-    >>> from graph.store import open_store
+    >>> from graph.backends import open_store
     >>> store = open_store(Settings(db_path=pathlib.Path(tempfile.mkdtemp()) / "g.lbug"))
     >>> load(BUNDLED_DATASET, store).info.counts["Theme"]
     7

@@ -1,13 +1,14 @@
 """Read a reviewed suggestion file (``gcx suggest``) back as inferred ``ADDRESSES`` links.
 
-The file is the CSV :func:`graph.suggest.write_review` wrote, after a person filled the
+The file is the CSV :func:`graph.analyses.suggest.write_review` wrote, after a person filled the
 ``decision`` column: ``accept`` or ``reject`` (any case), or empty for not yet decided.
 Only ``commitment``, ``challenge``, ``score`` and ``decision`` are read; the other columns
 are there for the reviewer. Every row is checked against the dataset it will join —
 both ends must exist and be a commitment and a challenge, the score a number from 0 to 1,
 no pair decided twice — and every problem is reported as ``file:line: message``, like the
 dataset's own. Accepted rows become ``basis: inferred`` relationships with the score and
-:data:`graph.suggest.METHOD`; a pair the dataset already links is left as the dataset has it.
+:data:`graph.analyses.suggest.METHOD`; a pair the dataset already links is left as the
+dataset has it.
 """
 
 from __future__ import annotations
@@ -18,9 +19,9 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from graph.analyses.suggest import METHOD
 from graph.data import GraphData, Rel, Value
 from graph.model import NodeKind, RelType
-from graph.suggest import METHOD
 from loaders.dataset import MAX_FILE_BYTES, DatasetError, Problem
 
 __all__ = ["ReviewResult", "apply_review", "read_review"]

@@ -15,8 +15,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from graph.backends import open_store
 from graph.settings import BUNDLED_DATASET, Settings
-from graph.store import Store, open_store
+from graph.store.base import Store
 from loaders import load
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -24,8 +24,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import TestResponse
 
-from graph.export import ExportFormat
-from graph.store import Store
+from graph.analyses.export import ExportFormat
+from graph.store.base import Store
 from tests.conftest import ROOT
 from web import create_app
 from web.openapi import openapi_document

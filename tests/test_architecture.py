@@ -12,7 +12,7 @@ from tests.conftest import ROOT
 FORBIDDEN = {
     "graph": {"web", "loaders", "gcx", "flask"},
     "loaders": {"web", "gcx", "flask"},
-    "web": {"loaders", "gcx", "graph.embedded", "graph.neo4j_store"},
+    "web": {"loaders", "gcx", "graph.store.embedded", "graph.store.neo4j_store"},
 }
 
 

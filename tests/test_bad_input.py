@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from gcx.cli import EXIT_INPUT, main
+from graph.backends import open_store
 from graph.settings import BUNDLED_DATASET, Settings
-from graph.store import open_store
 from loaders import DatasetError, load
 
 CORPUS = Path(__file__).parent / "data" / "bad"

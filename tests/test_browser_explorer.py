@@ -11,8 +11,8 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
+from graph.backends import open_store
 from graph.settings import Settings
-from graph.store import open_store
 from loaders import load
 from tests.browser import Server, Watch, drawn, node_point, shot
 from web import create_app

@@ -16,8 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from graph.backends import open_store
 from graph.settings import Settings
-from graph.store import Store, open_store
+from graph.store.base import Store
 from loaders import load
 from tests.browser import Server, Watch, drawn, node_point, shot
 from web import create_app

@@ -8,7 +8,7 @@ import pytest
 
 from graph.data import GraphData, Node, Rel, Value
 from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind, RelType
-from graph.store import Store
+from graph.store.base import Store
 
 TRICKY = [
     'comma, "quotes" and \\backslashes\\',

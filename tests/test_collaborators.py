@@ -9,7 +9,7 @@ import math
 import pytest
 
 from graph import NotFound, Store
-from graph.collaborators import CATALYST_BONUS, challenge_weights, collaborators, cover
+from graph.analyses.collaborators import CATALYST_BONUS, challenge_weights, collaborators, cover
 from tests.small_graph import small_graph
 
 LN = math.log

@@ -1,6 +1,6 @@
 """The Neo4j store's Cypher, run on the embedded engine wherever the dialects agree.
 
-``graph.neo4j_store.write_graph`` is the whole load of the Neo4j store; here it runs,
+``graph.store.neo4j_store.write_graph`` is the whole load of the Neo4j store; here it runs,
 unchanged, against a writable ladybug database (through a small adapter that gives a
 ladybug connection the driver's ``tx.run`` shape), and the result must equal the graph
 the embedded store builds its own way. What only Neo4j runs is pinned by name.
@@ -16,13 +16,13 @@ import ladybug
 import networkx as nx
 import pytest
 
-from graph import cypher
 from graph.data import GraphData, Node, Rel, to_networkx
-from graph.embedded import schema_ddl
 from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind, PropType, RelType
-from graph.neo4j_store import write_graph
 from graph.settings import BUNDLED_DATASET
-from graph.store import Store
+from graph.store import cypher
+from graph.store.base import Store
+from graph.store.embedded import schema_ddl
+from graph.store.neo4j_store import write_graph
 from loaders.dataset import read_dataset
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from graph.backends import open_store
 from graph.errors import GraphNotLoaded, QueryError
 from graph.settings import BUNDLED_DATASET, Settings
-from graph.store import Store, open_store
+from graph.store.base import Store
 from loaders import DatasetError, load, read_dataset
 from tests.conftest import embedded_settings
 
@@ -67,7 +68,7 @@ def test_a_write_error_midway_keeps_the_old_generation(
     before = _ids_checksum(store)
     generations = sorted(p.name for p in store.generations.iterdir())  # type: ignore[attr-defined]
     data = read_dataset(BUNDLED_DATASET)
-    from graph import embedded
+    from graph.store import embedded
 
     def broken_insert(conn: object, stmt: str, rows: list[dict[str, object]]) -> None:
         raise RuntimeError("disk full (simulated)")

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from graph.cypher import Dialect
-from graph.examples import EXAMPLES, Audience, example, example_text
-from graph.readonly import check_read_only
-from graph.store import Store
+from graph.console.examples import EXAMPLES, Audience, example, example_text
+from graph.console.readonly import check_read_only
+from graph.store.base import Store
+from graph.store.cypher import Dialect
 
 
 @pytest.mark.parametrize("ex", EXAMPLES, ids=[e.slug for e in EXAMPLES])
 def test_each_example_answers_on_the_embedded_store(shared_store: Store, ex: object) -> None:
-    from graph.examples import Example
+    from graph.console.examples import Example
 
     assert isinstance(ex, Example)
     result = shared_store.query(ex.text(shared_store.backend), dict(ex.params))
@@ -22,7 +22,7 @@ def test_each_example_answers_on_the_embedded_store(shared_store: Store, ex: obj
 
 @pytest.mark.parametrize("ex", EXAMPLES, ids=[e.slug for e in EXAMPLES])
 def test_both_texts_of_each_example_pass_the_read_only_check(ex: object) -> None:
-    from graph.examples import Example
+    from graph.console.examples import Example
 
     assert isinstance(ex, Example)
     check_read_only(ex.text(Dialect.EMBEDDED))

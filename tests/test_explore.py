@@ -1,4 +1,4 @@
-"""graph.explore over the bundled dataset: details, search, directory, subgraphs, layout."""
+"""graph.views.explore over the bundled dataset: details, search, directory, subgraphs, layout."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import pytest
 
 from graph import NotFound, addressing
 from graph.data import Snapshot
-from graph.explore import (
+from graph.store.base import Store
+from graph.views.explore import (
     KIND_ORDER,
     MAX_NODES,
     DirectoryQuery,
@@ -24,7 +25,6 @@ from graph.explore import (
     theme_detail,
     to_vis,
 )
-from graph.store import Store
 
 COLLAB = "the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day"
 AIR = "american-institutes-for-research"

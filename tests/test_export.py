@@ -15,8 +15,7 @@ import pytest
 
 from gcx.cli import main
 from graph import Store
-from graph.data import Node, Rel, to_networkx
-from graph.export import (
+from graph.analyses.export import (
     ExportFormat,
     edges_csv,
     export,
@@ -27,6 +26,7 @@ from graph.export import (
     to_json,
     write_export,
 )
+from graph.data import Node, Rel, to_networkx
 from graph.model import NodeKind as K
 from graph.model import RelType as R
 

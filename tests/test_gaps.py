@@ -9,7 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from graph import NotFound, Store, coverage
-from graph.gaps import (
+from graph.analyses.gaps import (
     FORMULA,
     Split,
     gap_score,

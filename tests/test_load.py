@@ -17,8 +17,9 @@ from typing import Any
 import pytest
 
 from bench.loadtest import run_loadtest, run_wrk, smaller_dataset, wrk_path
+from graph.backends import open_store
 from graph.settings import BUNDLED_DATASET, Settings
-from graph.store import Store, open_store
+from graph.store.base import Store
 from loaders import load
 from tests.browser import Server
 from web import create_app

@@ -15,12 +15,13 @@ from collections.abc import Iterator
 
 import pytest
 
+from graph.backends import open_store
+from graph.console.examples import EXAMPLES, Example
 from graph.errors import GraphUnavailable, QueryError
-from graph.examples import EXAMPLES, Example
 from graph.model import NodeKind
-from graph.neo4j_store import Neo4jStore, driver_for
 from graph.settings import BUNDLED_DATASET, Settings, load_settings
-from graph.store import Store, open_store
+from graph.store.base import Store
+from graph.store.neo4j_store import Neo4jStore, driver_for
 from loaders import load
 
 NEO4J_SKIP = "NEO4J_URI is not set: the Neo4j backend needs a running server"

@@ -1,6 +1,6 @@
 """The console's read-only layers: the static check, the read-only handle, the time limit.
 
-Layer 1 (graph.readonly) is tested on its own over every write form and disguise, and for
+Layer 1 (graph.console.readonly) is tested on its own over every write form and disguise, and for
 reads it must not refuse. Layers 2 and 3 are tested on a real embedded store: a write
 that slips past layer 1 fails on the read-only handle, and a query that ladybug's own
 interrupt cannot stop is killed near its limit.
@@ -13,10 +13,10 @@ import time
 
 import pytest
 
+from graph.console.readonly import check_read_only
+from graph.console.sandbox import GRACE_S, shared_pool
 from graph.errors import QueryError, QueryRefused, QueryTimeout
-from graph.readonly import check_read_only
-from graph.sandbox import GRACE_S, shared_pool
-from graph.store import Store
+from graph.store.base import Store
 
 #: (query, the clause the refusal must name)
 WRITES: list[tuple[str, str]] = [

@@ -26,7 +26,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from graph.store import Store
+from graph.store.base import Store
 from tests.browser import Server
 from web import create_app
 from web.openapi import openapi_document

@@ -33,8 +33,9 @@ from werkzeug.wrappers import Response
 
 from bench.loadtest import Server as GunicornServer
 from graph import theme_sector_matrix
+from graph.backends import open_store
 from graph.settings import BUNDLED_DATASET, Settings
-from graph.store import Store, open_store
+from graph.store.base import Store
 from loaders import load
 from tests.conftest import ROOT
 from web import create_app

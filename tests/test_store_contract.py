@@ -18,11 +18,12 @@ from pathlib import Path
 import networkx as nx
 import pytest
 
+from graph.backends import open_store
 from graph.data import GraphData, Rel
 from graph.errors import GraphError, QueryError, QueryRefused, QueryTimeout
 from graph.model import NODE_KINDS, NodeKind, RelType
 from graph.settings import BUNDLED_DATASET, load_settings
-from graph.store import Store, open_store
+from graph.store.base import Store
 from loaders.dataset import read_dataset
 from tests.conftest import embedded_settings
 

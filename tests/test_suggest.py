@@ -11,12 +11,7 @@ from pathlib import Path
 import pytest
 
 from graph import Store, addressing
-from graph.data import Node, to_networkx
-from graph.model import NodeKind as K
-from graph.model import RelType as R
-from graph.settings import BUNDLED_DATASET, Settings
-from graph.store import open_store
-from graph.suggest import (
+from graph.analyses.suggest import (
     METHOD,
     REVIEW_COLUMNS,
     Suggestion,
@@ -26,6 +21,11 @@ from graph.suggest import (
     suggest,
     write_review,
 )
+from graph.backends import open_store
+from graph.data import Node, to_networkx
+from graph.model import NodeKind as K
+from graph.model import RelType as R
+from graph.settings import BUNDLED_DATASET, Settings
 from loaders import DatasetError, read_dataset, read_review
 from tests.conftest import ROOT, run_cli
 from tests.small_graph import rel

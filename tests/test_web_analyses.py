@@ -25,9 +25,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from graph import collaborators, cover, gaps, theme_sector_matrix
+from graph.backends import open_store
 from graph.data import GraphData
 from graph.settings import BUNDLED_DATASET, Settings
-from graph.store import Store, open_store
+from graph.store.base import Store
 from loaders import read_dataset
 from tests.test_web_pages import TEAM, XSS, add_xss_partner
 from web import CSP, create_app

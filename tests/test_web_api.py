@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from graph import addressing
-from graph.explore import DEFAULT_MAX_NODES, MAX_NODES
-from graph.store import Store
+from graph.store.base import Store
+from graph.views.explore import DEFAULT_MAX_NODES, MAX_NODES
 
 COLLAB = "the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day"
 AIR = "american-institutes-for-research"

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from graph.settings import Settings
-from graph.store import Store
+from graph.store.base import Store
 from web import create_app
 
 AIR = "american-institutes-for-research"

@@ -10,9 +10,10 @@ import pytest
 from flask.testing import FlaskClient
 
 from graph import coverage
-from graph.explore import KIND_ORDER
+from graph.backends import open_store
 from graph.settings import Settings
-from graph.store import Store, open_store
+from graph.store.base import Store
+from graph.views.explore import KIND_ORDER
 from loaders import load
 from web import CSP, create_app
 

@@ -27,9 +27,10 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 import web.query
-from graph.examples import EXAMPLES, Audience
+from graph.backends import open_store
+from graph.console.examples import EXAMPLES, Audience
 from graph.settings import BUNDLED_DATASET, Settings, load_settings
-from graph.store import Store, open_store
+from graph.store.base import Store
 from loaders import load
 from tests.test_readonly import DISGUISED, WRITES
 from web import CSP, create_app

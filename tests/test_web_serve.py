@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from graph.backends import open_store
 from graph.settings import BUNDLED_DATASET, Settings
-from graph.store import open_store
 from loaders import load
 
 

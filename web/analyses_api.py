@@ -15,9 +15,9 @@ from flask import Blueprint, current_app, jsonify
 from werkzeug.wrappers import Response
 
 from graph import collaborators, cover, theme_sector_matrix
+from graph.analyses.gaps import WEIGHTS
 from graph.data import Snapshot
-from graph.explore import card
-from graph.gaps import WEIGHTS
+from graph.views.explore import card
 from web.collaborators import (
     DEFAULT_LIMIT,
     MAX_LIMIT,

@@ -12,8 +12,8 @@ from typing import Any
 from flask import Blueprint, jsonify
 from werkzeug.wrappers import Response
 
-from graph.coverage import coverage, describe
-from graph.explore import (
+from graph.analyses.coverage import coverage, describe
+from graph.views.explore import (
     KIND_ORDER,
     card,
     challenge_detail,

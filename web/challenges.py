@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from graph.explore import card, challenge_detail, theme_colours
+from graph.views.explore import card, challenge_detail, theme_colours
 from web.db import get_snapshot
 from web.params import get_bool, get_choice
 from web.render import SubgraphArgs, graph_block

@@ -1,10 +1,10 @@
 """The "Find collaborators" view: ranked partners for a partner, and who covers challenges.
 
 ``/collaborators?partner=ID`` ranks other partners as collaborators for one partner, each
-with the *why* sentence and the evidence paths (``graph.collaborators.collaborators``);
+with the *why* sentence and the evidence paths (``graph.analyses.collaborators.collaborators``);
 ``/collaborators?challenge=ID&challenge=ID`` lists the partners already on those challenges
-and a small set that covers them all (``graph.collaborators.cover``, approximate). Both take
-``inferred=0|1``. The form works without script: the partner box is a text input with a
+and a small set that covers them all (``graph.analyses.collaborators.cover``, approximate).
+Both take ``inferred=0|1``. The form works without script: the partner box is a text input with a
 ``<datalist>`` (``find=NAME`` resolves to a partner and redirects to the canonical URL), the
 challenges are checkboxes. The helpers here also feed the partner page and the JSON API.
 """
@@ -18,10 +18,10 @@ from flask import Blueprint, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
 from graph import collaborators, cover
-from graph.addressing import EvidencePath
-from graph.collaborators import Collaborator, Cover
+from graph.analyses.addressing import EvidencePath
+from graph.analyses.collaborators import Collaborator, Cover
 from graph.data import Snapshot
-from graph.explore import card, search
+from graph.views.explore import card, search
 from web.db import get_snapshot
 from web.errors import BadRequest, NotFoundError
 from web.params import get_bool, get_int, get_list, get_str

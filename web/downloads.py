@@ -2,7 +2,7 @@
 
 ``/api/subgraph?...&format=graphml|gexf|csv|json`` builds the same subgraph as the picture
 (:class:`web.render.SubgraphArgs`), copies that part of the snapshot with every property,
-and hands it to :mod:`graph.export` (which neutralises spreadsheet formulas in CSV cells).
+and hands it to :mod:`graph.analyses.export` (which neutralises spreadsheet formulas in CSV cells).
 The "Download" menu under every graph links here.
 """
 
@@ -14,8 +14,8 @@ from typing import Any
 import networkx as nx
 from flask import Response
 
+from graph.analyses.export import ExportFormat, export
 from graph.data import Snapshot
-from graph.export import ExportFormat, export
 from web.params import get_choice
 from web.render import SubgraphArgs
 

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from graph.data import Snapshot
-from graph.explore import KIND_ORDER, MAX_DEPTH, MAX_NODES, card, search
+from graph.views.explore import KIND_ORDER, MAX_DEPTH, MAX_NODES, card, search
 from web.db import get_snapshot
 from web.errors import NotFoundError
 from web.params import get_str

@@ -6,7 +6,7 @@ few hands" first; the crowded, low-leverage reverse; the theme x partner-sector 
 cells link to ``/gaps/cell?theme=&sector=`` (the partners behind the cell and the challenges
 that put them there); the leverage-vs-coverage chart as inline SVG (no script); the formula
 with its inputs; and what the public data lacks. ``/gaps/chart.svg`` is the same chart as a
-file. The analyses are :mod:`graph.gaps`; this module parses, bounds and renders.
+file. The analyses are :mod:`graph.analyses.gaps`; this module parses, bounds and renders.
 """
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ from flask import Blueprint, Response, render_template, url_for
 from markupsafe import Markup
 
 from graph import addressing, coverage, gaps, leverage_chart_svg, theme_sector_matrix
+from graph.analyses.gaps import WEIGHTS, CoverageMatrix, GapReport
 from graph.data import Snapshot
-from graph.explore import card
-from graph.gaps import WEIGHTS, CoverageMatrix, GapReport
+from graph.views.explore import card
 from web.db import get_info, get_snapshot
 from web.errors import BadRequest, NotFoundError
 from web.params import get_bool, get_int, get_str
@@ -93,7 +93,7 @@ def index() -> str:
         crowded=[by_id[r.challenge] for r in report.crowded[:crowded_top]],
         crowded_total=len(report.crowded),
         matrix=matrix_dict(matrix, inferred),
-        chart=Markup(chart(report)),  # noqa: S704 - graph.gaps escapes every text in the SVG
+        chart=Markup(chart(report)),  # noqa: S704 - graph.analyses.gaps escapes every text in the SVG
         theme=theme,
         theme_card=card(g, theme) if theme else None,
         themes=themes,

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template
 from werkzeug.wrappers import Response
 
-from graph.explore import node, node_detail
+from graph.views.explore import node, node_detail
 from web.db import get_snapshot
 from web.render import SubgraphArgs, graph_block, node_url
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph.explore import DEFAULT_MAX_NODES, KIND_ORDER, MAX_DEPTH, MAX_NODES, SORTS
-from graph.export import ExportFormat
+from graph.analyses.export import ExportFormat
+from graph.views.explore import DEFAULT_MAX_NODES, KIND_ORDER, MAX_DEPTH, MAX_NODES, SORTS
 from web.collaborators import DEFAULT_LIMIT, MAX_CHALLENGES, MAX_LIMIT
 
 __all__ = ["openapi_document"]

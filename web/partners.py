@@ -6,8 +6,8 @@ from flask import Blueprint, render_template
 
 from graph import collaborators
 from graph.data import Snapshot
-from graph.explore import SORTS, DirectoryQuery, directory_facets, partner_detail
-from graph.explore import directory as run_directory
+from graph.views.explore import SORTS, DirectoryQuery, directory_facets, partner_detail
+from graph.views.explore import directory as run_directory
 from web.collaborators import collaborator_view
 from web.db import get_snapshot
 from web.params import get_bool, get_choice, get_int, get_str

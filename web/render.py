@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from graph import NODE_KINDS
 from graph.data import Snapshot
-from graph.explore import (
+from graph.views.explore import (
     DEFAULT_MAX_NODES,
     KIND_ORDER,
     MAX_DEPTH,

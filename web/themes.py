@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from graph.explore import overview, theme_detail
+from graph.views.explore import overview, theme_detail
 from web.db import get_snapshot
 from web.render import SubgraphArgs, graph_block
 

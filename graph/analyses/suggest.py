@@ -23,8 +23,8 @@ from typing import Any, TextIO
 
 import numpy as np
 
+from graph.analyses.export import csv_safe
 from graph.data import Snapshot
-from graph.export import csv_safe
 from graph.model import NodeKind, RelType
 
 __all__ = [

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, LiteralString
 
-from graph.cypher import Dialect
+from graph.store.cypher import Dialect
 
 __all__ = ["EXAMPLES", "Audience", "Example", "example", "example_text"]
 

@@ -1,7 +1,7 @@
 """The gap finder: where the map's leverage is high and few partners are working.
 
 For every challenge this module counts its **coverage** — distinct partners (through the
-addressing relation, :mod:`graph.addressing`), commitments that address it, and project
+addressing relation, :mod:`graph.analyses.addressing`), commitments that address it, and project
 teams that work on it (through a focus area that targets it, or by citing it) — with
 stated and inferred-only counted apart. It scores its **leverage** from the map's own
 signals, and ranks challenges by a **gap score**::
@@ -36,7 +36,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.addressing import addressing
+from graph.analyses.addressing import addressing
 from graph.data import Snapshot
 from graph.errors import NotFound
 from graph.model import NodeKind, RelType

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from graph.store import StoreInfo
+from graph.store.base import StoreInfo
 
 __all__ = ["Coverage", "coverage", "describe"]
 
@@ -39,7 +39,7 @@ class Coverage:
 def coverage(info: StoreInfo) -> Coverage:
     """The coverage of a loaded graph.
 
-    >>> from graph.store import StoreInfo
+    >>> from graph.store.base import StoreInfo
     >>> info = StoreInfo("embedded", "v", "t", {"Challenge": 27}, {"map_challenge_count": "104"})
     >>> coverage(info).line[:40]
     "27 of the map's 104 challenges are in th"

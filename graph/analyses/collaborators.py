@@ -2,8 +2,9 @@
 
 For one partner, other partners are ranked in three tiers:
 
-1. **Shared challenges.** Each challenge both partners address (see :mod:`graph.addressing`)
-   adds its weight ``log(1 + N / n_c) x (1 + CATALYST_BONUS if a catalyst)``, where ``N``
+1. **Shared challenges.** Each challenge both partners address (see
+   :mod:`graph.analyses.addressing`) adds its weight
+   ``log(1 + N / n_c) x (1 + CATALYST_BONUS if a catalyst)``, where ``N``
    is the number of partners that address any challenge and ``n_c`` the number that
    address this one: a challenge few partners work on says more about a match than one
    everybody works on (an IDF-like weight), and catalysts are the map's levers.
@@ -34,7 +35,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from graph.addressing import EvidencePath, addressing
+from graph.analyses.addressing import EvidencePath, addressing
 from graph.data import Snapshot
 from graph.errors import NotFound
 from graph.model import NodeKind, RelType

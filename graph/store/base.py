@@ -20,12 +20,12 @@ from typing import Any
 
 import networkx as nx
 
+from graph.console.readonly import check_read_only
 from graph.data import GraphData, Snapshot
 from graph.errors import QueryError
-from graph.readonly import check_read_only
-from graph.settings import Settings, load_settings
+from graph.settings import Settings
 
-__all__ = ["QueryResult", "Store", "StoreInfo", "open_store"]
+__all__ = ["QueryResult", "Store", "StoreInfo"]
 
 #: Types a console parameter may have (JSON values).
 _PARAM_TYPES = (str, int, float, bool, type(None), list, dict)
@@ -189,24 +189,3 @@ class Store(ABC):
 
     @abstractmethod
     def _close(self) -> None: ...
-
-
-def open_store(settings: Settings | None = None) -> Store:
-    """Open the store the settings name (``GCX_BACKEND``): embedded by default.
-
-    >>> import tempfile, pathlib
-    >>> from graph.settings import Settings
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "g.lbug"
-    >>> store = open_store(Settings(db_path=path))
-    >>> store.backend
-    'embedded'
-    """
-    settings = settings or load_settings()
-    if settings.backend == "neo4j":
-        from graph.neo4j_store import Neo4jStore
-
-        neo4j_store: Store = Neo4jStore(settings)
-        return neo4j_store
-    from graph.embedded import EmbeddedStore
-
-    return EmbeddedStore(settings)

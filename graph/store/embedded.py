@@ -29,6 +29,7 @@ from typing import Any
 
 import ladybug
 
+from graph.console.sandbox import shared_pool, timeout_message
 from graph.data import GraphData, Node, Rel, Snapshot, Value, to_networkx
 from graph.errors import GraphNotLoaded, GraphUnavailable, QueryError, QueryTimeout
 from graph.model import (
@@ -40,9 +41,8 @@ from graph.model import (
     PropType,
     RelType,
 )
-from graph.sandbox import shared_pool, timeout_message
 from graph.settings import Settings
-from graph.store import Store, StoreInfo
+from graph.store.base import Store, StoreInfo
 
 __all__ = ["EmbeddedStore", "read_query"]
 
@@ -402,7 +402,7 @@ class EmbeddedStore(Store):
         self, cypher: str, params: dict[str, Any], timeout_s: float, max_rows: int
     ) -> tuple[list[str], list[list[Any]], bool]:
         # A console query runs in a killable worker process on its own read-only handle
-        # (graph/sandbox.py): ladybug's interrupt cannot stop a long single operator.
+        # (graph/console/sandbox.py): ladybug's interrupt cannot stop a long single operator.
         target, _, _ = self._handle()
         return shared_pool().run(target, cypher, params, timeout_s, max_rows)
 

@@ -33,7 +33,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.addressing import Addressing, EvidencePath, addressing
+from graph.analyses.addressing import Addressing, EvidencePath, addressing
 from graph.data import Snapshot
 from graph.errors import NotFound
 from graph.model import NodeKind, RelType

@@ -35,7 +35,7 @@ from typing import Any, TypeAlias, cast
 import networkx as nx
 
 from graph.model import NODE_KINDS, REL_PROPERTIES
-from graph.store import jsonable
+from graph.store.base import jsonable
 
 __all__ = [
     "LIST_SEPARATOR",

@@ -78,7 +78,7 @@ def _serve(conn: Connection) -> None:
     """A worker's loop: run each (path, query, params, limit, cap) request and reply."""
     import ladybug
 
-    from graph.embedded import read_query
+    from graph.store.embedded import read_query
 
     opened: tuple[str, ladybug.Database] | None = None
     while True:

@@ -18,7 +18,7 @@
 * **Store info** (version, load time, counts, dataset metadata) lives in the database, on
   one ``(:GcxStore {id: 'store'})`` node, so every process sees the same.
 
-All Cypher comes from :mod:`graph.cypher`; the shared part of it is run on the embedded
+All Cypher comes from :mod:`graph.store.cypher`; the shared part of it is run on the embedded
 engine by the test suite.
 """
 
@@ -37,13 +37,13 @@ import neo4j
 import neo4j.graph
 from neo4j import exceptions as neo4j_errors
 
-from graph import cypher
+from graph.console.sandbox import timeout_message
 from graph.data import GraphData, Node, Rel, Snapshot, to_networkx
 from graph.errors import GraphNotLoaded, GraphUnavailable, QueryError, QueryTimeout
 from graph.model import NODE_KINDS, REL_PROPERTIES, REL_TYPES, NodeKind, RelType
-from graph.sandbox import timeout_message
 from graph.settings import Settings
-from graph.store import Store, StoreInfo
+from graph.store import cypher
+from graph.store.base import Store, StoreInfo
 
 __all__ = ["BATCH", "Neo4jStore", "driver_for", "neo4j_value"]
 
@@ -313,7 +313,7 @@ class Neo4jStore(Store):
     def _run_read(
         self, cypher_text: str, params: dict[str, Any], timeout_s: float, max_rows: int
     ) -> tuple[list[str], list[list[Any]], bool]:
-        # The console's text is the one query not written here: layer 1 (graph.readonly)
+        # The console's text is the one query not written here: layer 1 (graph.console.readonly)
         # has checked it, and it runs in a read transaction with a server-side timeout.
         text: LiteralString = cast(LiteralString, cypher_text)  # type: ignore[redundant-cast]
 

@@ -1,0 +1,1 @@
+"""The read-only Cypher console: the safety check, the sandboxed workers and canned queries."""

@@ -1,0 +1,1 @@
+"""What the explorer shows: page data, search, the partner directory and subgraph drawing."""
