@@ -4,11 +4,11 @@ The file is the CSV :func:`graph.analyses.suggest.write_review` wrote, after a p
 ``decision`` column: ``accept`` or ``reject`` (any case), or empty for not yet decided.
 Only ``commitment``, ``challenge``, ``score`` and ``decision`` are read; the other columns
 are there for the reviewer. Every row is checked against the dataset it will join —
-both ends must exist and be a commitment and a challenge, the score a number from 0 to 1,
-no pair decided twice — and every problem is reported as ``file:line: message``, like the
-dataset's own. Accepted rows become ``basis: inferred`` relationships with the score and
-:data:`graph.analyses.suggest.METHOD`; a pair the dataset already links is left as the
-dataset has it.
+both ends must exist and be a commitment and a challenge, the score a number of zero or
+more (a BM25 score has no upper bound), no pair decided twice — and every problem is
+reported as ``file:line: message``, like the dataset's own. Accepted rows become
+``basis: inferred`` relationships with the score and :data:`graph.analyses.suggest.METHOD`;
+a pair the dataset already links is left as the dataset has it.
 """
 
 from __future__ import annotations
@@ -145,8 +145,12 @@ def read_review(path: Path, data: GraphData) -> ReviewResult:
                     Problem(name, start, f"score: expected a number, not {score_text!r}")
                 )
                 ok = False
-            if score is not None and not (math.isfinite(score) and 0.0 <= score <= 1.0):
-                problems.append(Problem(name, start, f"score: expected 0 to 1, not {score_text}"))
+            if score is not None and not (math.isfinite(score) and score >= 0.0):
+                problems.append(
+                    Problem(
+                        name, start, f"score: expected a number, zero or more, not {score_text}"
+                    )
+                )
                 ok = False
             key = (commitment, challenge)
             if ok and key in seen:
