@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from bench.pages import CHROMIUM, CHROMIUM_ARGS, LocalServer  # noqa: E402
 from graph.backends import open_store  # noqa: E402
 from graph.settings import BUNDLED_DATASET, Settings  # noqa: E402
-from graph.views.explore import subgraph  # noqa: E402
+from graph.views import subgraph  # noqa: E402
 from loaders import load  # noqa: E402
 from web import create_app  # noqa: E402
 

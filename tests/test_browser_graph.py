@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from graph.store.base import Store
-from graph.views.explore import subgraph
+from graph.views import subgraph
 from tests.browser import Watch, drawn, label_boxes, node_point, overlapping, state, visible_count
 
 pytestmark = pytest.mark.browser
