@@ -4,7 +4,8 @@ The file is the CSV :func:`graph.analyses.suggest.write_review` wrote, after a p
 ``decision`` column: ``accept`` or ``reject`` (any case), or empty for not yet decided.
 Only ``commitment``, ``challenge``, ``score`` and ``decision`` are read; the other columns
 are there for the reviewer. Every row is checked against the dataset it will join —
-both ends must exist and be a commitment and a challenge, the score a number of zero or
+both ends must exist and be a commitment and a challenge (or whatever else the model lets
+a commitment's ``ADDRESSES`` link point to), the score a number of zero or
 more (a BM25 score has no upper bound), no pair decided twice — and every problem is
 reported as ``file:line: message``, like the dataset's own. Accepted rows become
 ``basis: inferred`` relationships with the score and :data:`graph.analyses.suggest.METHOD`;
@@ -19,7 +20,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.analyses.suggest import METHOD
+from graph.analyses.suggest import METHOD, review_kinds
 from graph.data import GraphData, Rel, Value
 from graph.model import NodeKind, RelType
 from loaders.dataset import MAX_FILE_BYTES, DatasetError, Problem
@@ -77,6 +78,8 @@ def read_review(path: Path, data: GraphData) -> ReviewResult:
         raise DatasetError([Problem(name, line, "is not valid UTF-8: save it as UTF-8")]) from None
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     kinds = _kinds(data)
+    # The challenge column holds whatever a commitment's ADDRESSES link may point to.
+    targets = review_kinds()
     linked = {
         (r.source, r.target): str(r.props.get("basis")) for r in data.rels_of(RelType.ADDRESSES)
     }
@@ -117,9 +120,9 @@ def read_review(path: Path, data: GraphData) -> ReviewResult:
                     )
                 )
                 ok = False
-            for column, nid, kind in (
-                ("commitment", commitment, NodeKind.COMMITMENT),
-                ("challenge", challenge, NodeKind.CHALLENGE),
+            for column, nid, allowed in (
+                ("commitment", commitment, (NodeKind.COMMITMENT,)),
+                ("challenge", challenge, targets),
             ):
                 if not nid:
                     problems.append(Problem(name, start, f"{column}: required, but empty"))
@@ -127,12 +130,11 @@ def read_review(path: Path, data: GraphData) -> ReviewResult:
                 elif nid not in kinds:
                     problems.append(Problem(name, start, f"{column} {nid!r} does not exist"))
                     ok = False
-                elif kinds[nid] is not kind:
+                elif kinds[nid] not in allowed:
+                    wanted = " or ".join(k.value for k in allowed)
                     problems.append(
                         Problem(
-                            name,
-                            start,
-                            f"{column} {nid!r} is a {kinds[nid].value}, not a {kind.value}",
+                            name, start, f"{column} {nid!r} is a {kinds[nid].value}, not a {wanted}"
                         )
                     )
                     ok = False

@@ -15,7 +15,14 @@ import pytest
 from graph import Store, addressing
 from graph.analyses.evaluation import calibrate, cross_validate, figures, judge
 from graph.analyses.matcher import ABSTAIN_BELOW, Matcher, targets
-from graph.analyses.suggest import METHOD, REVIEW_COLUMNS, Suggestion, suggest, write_review
+from graph.analyses.suggest import (
+    METHOD,
+    REVIEW_COLUMNS,
+    Suggestion,
+    review_kinds,
+    suggest,
+    write_review,
+)
 from graph.backends import open_store
 from graph.data import Node, Snapshot, to_networkx
 from graph.model import NodeKind as K
@@ -30,7 +37,7 @@ LOAN = "scholarships-or-loan-forgiveness-for-stem-college-majors-entering-pk-12-
 
 
 def tiny() -> Snapshot:
-    """Three targets of two words each (after stop words), a keystone, two commitments.
+    """Three targets of two words each (after stop words), a keystone, three commitments.
 
     Stemmed: fam = famili, awar (+ the keystone: famili, job); adm = admiss, standard;
     t = teacher, leadership.
@@ -42,6 +49,7 @@ def tiny() -> Snapshot:
         Node(K.KEYSTONE, {"id": "ks", "name": "KS", "text": "Families' jobs"}),
         Node(K.COMMITMENT, {"id": "m1", "name": "m1", "text": "Workshops for families"}),
         Node(K.COMMITMENT, {"id": "m2", "name": "m2", "text": "=cmd|' /C calc'!A0"}),
+        Node(K.COMMITMENT, {"id": "m3", "name": "m3", "text": "Teacher leadership roles"}),
     ]
     return to_networkx(nodes, [rel(R.CORRESPONDS_TO, "ks", "fam")])
 
@@ -96,9 +104,11 @@ def test_batch_suggestions_abstain_below_the_threshold() -> None:
     g = tiny()
     best = Matcher(g).scores("Workshops for families")[0].score
     found = suggest(g, threshold=best / 2)
-    assert [(s.commitment, s.challenge, s.rank) for s in found] == [("m1", "fam", 1)]
-    # Themes are not suggested for review while ADDRESSES may not point to one.
-    assert all(s.challenge != "t" for s in suggest(g, threshold=0.0))
+    pairs = [(s.commitment, s.challenge, s.rank) for s in found]
+    # m3 matches theme t; a theme is suggested for review only where the model lets a
+    # commitment's ADDRESSES link point to one.
+    theme = [("m3", "t", 1)] if K.THEME in review_kinds() else []
+    assert pairs == [("m1", "fam", 1), *theme]
     assert suggest(g, threshold=best + 1) == []
     assert suggest(g) == []  # the calibrated threshold: nothing this thin passes
 
@@ -208,7 +218,8 @@ def test_suggestions_on_the_bundled_map_are_deterministic_capped_and_abstain(
     assert all(1 <= len(v) <= 3 for v in per.values())
     assert all([s.rank for s in v] == list(range(1, len(v) + 1)) for v in per.values())
     assert all(v[0].score >= v[-1].score >= ABSTAIN_BELOW["bm25"] for v in per.values())
-    assert all(g.nodes[s.challenge]["kind"] == "Challenge" for s in first)
+    kinds = {k.value for k in review_kinds()}
+    assert all(g.nodes[s.challenge]["kind"] in kinds for s in first)
     commitments = [n for n, a in g.nodes(data=True) if a["kind"] == "Commitment"]
     assert FORTHCOMING in commitments and FORTHCOMING not in per  # it says nothing: no row
     assert 0 < len(per) < len(commitments)
@@ -327,7 +338,7 @@ def test_bad_review_rows_are_reported_by_line_and_nothing_is_loaded(
         f"{challenge},{commitment},0.2,accept\n"
         f"{commitment},{challenge},high,accept\n"
         f"{commitment},{challenge},-0.5,accept\n"
-        f"{commitment},theme-prestige,0.1,reject\n"
+        f"{commitment},keystone-1,0.1,reject\n"
         f"{commitment},{challenge},0.2,accept\n"
         f"{commitment},{challenge},0.3,reject\n",
         encoding="utf-8",
@@ -335,14 +346,15 @@ def test_bad_review_rows_are_reported_by_line_and_nothing_is_loaded(
     code, _ = run("load", "--suggestions", str(review))
     assert code == 1
     err = capsys.readouterr().err.splitlines()
+    wanted = " or ".join(k.value for k in review_kinds())  # what ADDRESSES may point to
     assert err[:-1] == [
         "review.csv:2: decision: expected accept, reject or empty, not 'maybe'",
         "review.csv:3: commitment 'no-such-commitment' does not exist",
-        f"review.csv:4: challenge '{commitment}' is a Commitment, not a Challenge",
+        f"review.csv:4: challenge '{commitment}' is a Commitment, not a {wanted}",
         f"review.csv:4: commitment '{challenge}' is a Challenge, not a Commitment",
         "review.csv:5: score: expected a number, not 'high'",
         "review.csv:6: score: expected a number, zero or more, not -0.5",
-        "review.csv:7: challenge 'theme-prestige' is a Theme, not a Challenge",
+        f"review.csv:7: challenge 'keystone-1' is a Keystone, not a {wanted}",
         f"review.csv:9: '{commitment}' -> '{challenge}' appears twice (first at line 8)",
     ]
     assert "nothing was loaded" in err[-1]
