@@ -27,6 +27,7 @@ __all__ = [
     "DELETE_NODES",
     "MERGE_NODES",
     "MERGE_RELS",
+    "NEO4J_CLAIM_STORE",
     "NEO4J_CONSTRAINTS",
     "NEO4J_ONLY",
     "NEO4J_READ_STORE_INFO",
@@ -133,11 +134,16 @@ NEO4J_READ_STORE_INFO: LiteralString = (
     "RETURN s.version AS version, s.loaded_at AS loaded_at, s.counts AS counts, s.meta AS meta"
 )
 
+#: Claim an empty database for ``gcx load --if-empty``, in the load's transaction: the
+#: MERGE takes the store node's constraint lock; a non-null version means a graph is there.
+NEO4J_CLAIM_STORE: LiteralString = "MERGE (s:GcxStore {id: 'store'}) RETURN s.version AS version"
+
 #: Every statement only the Neo4j store sends (the rest is shared and runs on both).
 NEO4J_ONLY: tuple[LiteralString, ...] = (
     *NEO4J_CONSTRAINTS.values(),
     NEO4J_WRITE_STORE_INFO,
     NEO4J_READ_STORE_INFO,
+    NEO4J_CLAIM_STORE,
 )
 
 
