@@ -22,6 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 from graph.errors import QueryError
+from graph.settings import LIMITS
 
 __all__ = [
     "INT_MAX",
@@ -36,7 +37,7 @@ __all__ = [
 #: The range of a Cypher INTEGER (64-bit signed) on both backends.
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1
 #: How deeply lists and maps may nest inside one parameter.
-MAX_DEPTH = 32
+MAX_DEPTH = LIMITS.query_param_depth
 
 
 def _problem(name: str, value: Any, depth: int) -> str | None:
