@@ -237,6 +237,26 @@ def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     return EXIT_OK
 
 
+def cmd_doctor(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from graph.store.doctor import run_checks
+    from loaders.dataset import read_dataset
+
+    sample = read_dataset(settings.dataset)
+    with open_store(settings) as store:
+        checks = run_checks(store, sample)
+    for check in checks:
+        print(f"{check.status:<4}  {check.name}: {check.detail}", file=out)
+    failed = [c.name for c in checks if c.status == "fail"]
+    if failed:
+        print(f"Failed: {', '.join(failed)}.", file=out)
+        return EXIT_UNAVAILABLE
+    warned = sum(c.status == "warn" for c in checks)
+    print(
+        f"No check failed ({warned} to read: warn)." if warned else "All checks passed.", file=out
+    )
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{host}:{args.port}/"
@@ -340,6 +360,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="file to write; for csv a folder (nodes.csv, edges.csv) or a .zip",
     )
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser(
+        "doctor",
+        help="first-contact checklist: connectivity, version, constraints, a timed sample "
+        "load (rolled back), the user's roles, the console's time limit",
+    )
+    p.set_defaults(func=cmd_doctor)
 
     p = sub.add_parser("serve", help="run the web explorer (gunicorn with --prod)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")

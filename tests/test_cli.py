@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -104,6 +105,28 @@ def test_two_if_empty_loads_at_once_load_exactly_one_graph(env: Path) -> None:
     winner = Path(os.readlink(env)).stem
     leftovers = [p.name for p in (env.parent / (env.name + ".d")).iterdir()]
     assert leftovers and all(name.startswith(winner) for name in leftovers), leftovers
+
+
+def test_doctor_on_the_embedded_store_says_what_it_holds(env: Path) -> None:
+    code, out = run("doctor")
+    assert code == 0
+    assert "ok    store: embedded graph file" in out and "warn  graph: no graph is loaded" in out
+    run("load")
+    code, out = run("doctor")
+    assert code == 0 and "ok    graph: version" in out and "All checks passed." in out
+
+
+def test_doctor_names_an_unreachable_neo4j_and_exits_3(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again when the block ends
+    monkeypatch.setenv("GCX_BACKEND", "neo4j")
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{port}")
+    code, out = run("doctor")
+    assert code == 3
+    assert f"fail  connectivity: bolt://127.0.0.1:{port}" in out and "Failed: connectivity." in out
 
 
 def test_stats_json_reports_counts_and_coverage(env: Path) -> None:

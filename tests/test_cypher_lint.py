@@ -249,6 +249,22 @@ def test_the_neo4j_store_sends_no_cypher_but_the_checked_statements_and_the_cons
     assert "text: LiteralString = cast(LiteralString, cypher_text)" in source
 
 
+def test_the_first_contact_checklist_sends_only_checked_statements() -> None:
+    tree = ast.parse((ROOT / "graph" / "store" / "doctor.py").read_text(encoding="utf-8"))
+    sent = [
+        ast.unparse(call.args[-1] if name == "_records" else call.args[0])
+        for call in ast.walk(tree)
+        if isinstance(call, ast.Call)
+        and (name := getattr(call.func, "attr", getattr(call.func, "id", "")))
+        in ("_records", "query", "run", "execute_query")
+    ]
+    # "statement": _records' own argument, which every caller above fills from cypher.
+    assert sent.count("statement") == 1, sent
+    checked = [text for text in sent if text != "statement"]
+    assert checked and all(text.startswith("cypher.") for text in checked), sent
+    assert {text.removeprefix("cypher.") for text in checked} <= set(dir(cypher))
+
+
 def test_every_example_passes_neo4js_parser_in_its_neo4j_text() -> None:
     assert _report(example_statements()) == []
 

@@ -255,3 +255,16 @@ def test_load_if_empty_leaves_a_loaded_database_alone(neo4j_store: Store) -> Non
     with pytest.raises(GraphAlreadyLoaded, match="left as it is"):
         neo4j_store.replace(read_dataset(BUNDLED_DATASET), if_empty=True)
     assert neo4j_store.info() == before
+
+
+@needs_neo4j
+@pytest.mark.neo4j
+def test_the_first_contact_checklist_passes_and_changes_nothing(neo4j_store: Store) -> None:
+    from graph.store.doctor import run_checks
+
+    before = neo4j_store.info()
+    checks = {c.name: c for c in run_checks(neo4j_store, read_dataset(BUNDLED_DATASET))}
+    assert [c for c in checks.values() if c.status == "fail"] == []
+    assert checks["sample load"].status in ("ok", "warn")
+    assert checks["console limit"].status == "ok", checks["console limit"].detail
+    assert neo4j_store.info() == before

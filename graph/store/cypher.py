@@ -28,9 +28,14 @@ __all__ = [
     "MERGE_NODES",
     "MERGE_RELS",
     "NEO4J_CLAIM_STORE",
+    "NEO4J_COMPONENTS",
     "NEO4J_CONSTRAINTS",
+    "NEO4J_CURRENT_USER",
+    "NEO4J_DOCTOR",
     "NEO4J_ONLY",
     "NEO4J_READ_STORE_INFO",
+    "NEO4J_SHOW_CONSTRAINTS",
+    "NEO4J_SLOW_QUERY",
     "NEO4J_WRITE_STORE_INFO",
     "READ_NODES",
     "READ_RELS",
@@ -170,6 +175,36 @@ def shared_statements() -> list[LiteralString]:
     ]
 
 
+# -- Neo4j only, for `gcx doctor` (the first-contact checklist) ----------------------------
+
+#: The server's name, version and edition.
+NEO4J_COMPONENTS: LiteralString = (
+    "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
+)
+
+#: The database's constraints.
+NEO4J_SHOW_CONSTRAINTS: LiteralString = (
+    "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
+    "RETURN name, type, labelsOrTypes, properties"
+)
+
+#: Who the store logs in as, and with which roles (no roles on Community).
+NEO4J_CURRENT_USER: LiteralString = "SHOW CURRENT USER YIELD user, roles RETURN user, roles"
+
+#: A console query that runs for many seconds unless its time limit stops it.
+NEO4J_SLOW_QUERY: LiteralString = (
+    "UNWIND range(1, 100000000) AS x WITH x WHERE x % 7 = 3 RETURN count(*) AS n"
+)
+
+#: Every statement `gcx doctor` sends.
+NEO4J_DOCTOR: tuple[LiteralString, ...] = (
+    NEO4J_COMPONENTS,
+    NEO4J_SHOW_CONSTRAINTS,
+    NEO4J_CURRENT_USER,
+    NEO4J_SLOW_QUERY,
+)
+
+
 def neo4j_statements() -> list[LiteralString]:
     """Every statement the Neo4j store can send, other than a console query.
 
@@ -179,4 +214,4 @@ def neo4j_statements() -> list[LiteralString]:
     >>> set(shared_statements()) < set(neo4j_statements())
     True
     """
-    return [*shared_statements(), *NEO4J_ONLY]
+    return [*shared_statements(), *NEO4J_ONLY, *NEO4J_DOCTOR]
