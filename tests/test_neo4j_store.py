@@ -10,7 +10,6 @@ an unreachable server, and how the store turns the driver's own values and error
 
 from __future__ import annotations
 
-import inspect
 import os
 import socket
 import time
@@ -150,14 +149,6 @@ def test_a_load_stopped_by_a_server_limit_names_the_setting(
         raise error
     assert setting in str(caught.value) and "rolled back" in str(caught.value)
     assert "unavailable" not in str(caught.value)
-
-
-def test_the_load_is_one_explicit_transaction_that_the_driver_never_retries() -> None:
-    # The driver retries managed transactions (execute_write) on transient errors, and
-    # "out of transaction memory" is one: the load must not be one of them.
-    source = inspect.getsource(Neo4jStore._replace)
-    assert "begin_transaction()" in source and "tx.commit()" in source
-    assert ".execute_write(" not in source
 
 
 @pytest.mark.parametrize(
