@@ -17,8 +17,8 @@
   to a reader and the server refuses writes), with a server-side timeout and a row cap.
   The store's own reads (info, snapshot, constraints) carry a time limit too, and report
   "unavailable" (503) when they reach it; only a console query's limit is the user's (400).
-  Every read also has a client-side deadline (:func:`client_deadline`): a server that
-  stops answering altogether is "unavailable" too, instead of a request that hangs.
+  Every read also has a client-side deadline (:func:`client_deadline`, in a daemon
+  thread): a server that stops answering is "unavailable" too, not a request that hangs.
 * **Bookmarks**: every session and ``execute_query`` of a driver shares one bookmark
   manager, so on a cluster or Aura a read made after a load in the same process sees it.
 * **Load failures are named**: a load stopped by the server's transaction memory or time
@@ -39,8 +39,6 @@ import json
 import logging
 import threading
 from collections.abc import Callable, Mapping
-from concurrent.futures import ThreadPoolExecutor
-from concurrent.futures import TimeoutError as FutureTimeout
 from datetime import UTC, datetime
 from typing import Any, LiteralString, TypeVar, cast
 
@@ -82,8 +80,6 @@ SNAPSHOT_TRIES = 3
 #: Seconds the store's own reads may take (info; constraints), and the whole-graph read.
 INFO_TIMEOUT_S = 10.0
 SNAPSHOT_TIMEOUT_S = 60.0
-#: Threads that run reads, so a caller can stop waiting for one (see client_deadline).
-READ_THREADS = 16
 
 
 def client_deadline(timeout_s: float) -> float:
@@ -95,7 +91,31 @@ def client_deadline(timeout_s: float) -> float:
     return timeout_s * 1.5 + 1.0
 
 
-_readers = ThreadPoolExecutor(max_workers=READ_THREADS, thread_name_prefix="gcx-neo4j-read")
+def _within(seconds: float, call: Callable[[], T], action: str) -> T:
+    """``call()``'s result, or GraphUnavailable once ``seconds`` pass without one.
+
+    The call runs in a daemon thread of its own: a read blocked on a silent server is
+    left behind (it ends when the driver's socket does) and never delays process exit.
+    """
+    outcome: list[tuple[bool, Any]] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as exc:  # handed to the waiting caller below
+            outcome.append((False, exc))
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="gcx-neo4j-read", daemon=True).start()
+    if not done.wait(seconds):
+        raise GraphUnavailable(f"Neo4j did not answer within {seconds:.1f} s while {action}")
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return cast(T, value)
+
 
 T = TypeVar("T")
 
@@ -276,14 +296,7 @@ class Neo4jStore(Store):
 
         # The server enforces timeout_s; the client gives up a little later by itself, for
         # a server (or network) that stops answering: the driver has no read timeout.
-        future = _readers.submit(call)
-        deadline = client_deadline(timeout_s)
-        try:
-            return future.result(timeout=deadline)
-        except FutureTimeout:
-            raise GraphUnavailable(
-                f"Neo4j did not answer within {deadline:.1f} s while {action}"
-            ) from None
+        return _within(client_deadline(timeout_s), call, action)
 
     # -- writes ------------------------------------------------------------------------
     def ensure_schema(self) -> None:
