@@ -17,7 +17,7 @@ at depth 1 and 2), three routes of the same Flask app answer through its test cl
 * **plain JSON**: ``networkx.node_link_data`` of the same copy, ``json.dumps``: the floor
   for a JSON view of these nodes.
 
-All three select the nodes with the same :func:`graph.views.explore.subgraph` call, and
+All three select the nodes with the same :func:`graph.views.subgraph` call, and
 the baselines carry every property the snapshot has for those nodes and edges, so the
 comparison is the cost of turning a selection into a drawable answer.
 """
@@ -38,7 +38,7 @@ PER_REQUEST_CACHES = (
     ("web.render", "graph_payload"),
     ("web.render", "graph_json"),
     ("web.render", "graph_block"),
-    ("graph.views.explore", "_layout"),
+    ("graph.views.layout", "_layout"),
 )
 #: The issue's target: every first view at most this many times pyvis-with-template's.
 PYVIS_RATIO_TARGET = 2.0
@@ -109,10 +109,12 @@ def _app(db_path: str) -> Any:
 
 def largest_centres(g: Any, count: int = 3) -> list[str]:
     """The centres of the largest depth-2 views (most nodes matched), among the busiest."""
-    from graph.views.explore import DEFAULT_MAX_NODES, subgraph
+    from graph.settings import LIMITS
+    from graph.views import subgraph
 
     busiest = sorted(g.nodes, key=lambda n: (-g.degree(n), n))
-    sizes = {n: subgraph(g, [n], depth=2, max_nodes=DEFAULT_MAX_NODES).total for n in busiest[:200]}
+    cap = LIMITS.subgraph_default_nodes
+    sizes = {n: subgraph(g, [n], depth=2, max_nodes=cap).total for n in busiest[:200]}
     return sorted(sizes, key=lambda n: (-sizes[n], -g.degree(n), n))[:count]
 
 
