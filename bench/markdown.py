@@ -96,13 +96,15 @@ def render(results: Row) -> str:
                 ],
                 views["rows"],
             ),
-            "Per data version (once per load, in each server process): reading the snapshot "
-            "and the first view after it (which builds what views share):",
+            "Per data version (once per load, in each server process): reading the snapshot, "
+            "preparing what every view shares (`graph.views.prepare`, in the first request) "
+            "and the first view after that:",
             _table(
                 [
                     ("dataset", "dataset", ""),
                     ("nodes", "nodes", ",d"),
                     ("snapshot_ms", "snapshot ms", ".0f"),
+                    ("prepare_ms", "prepare ms", ".0f"),
                     ("first_view_after_load_ms", "first view ms", ".0f"),
                 ],
                 views["prep"],
