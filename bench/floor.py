@@ -1,63 +1,38 @@
-"""The per-table CSVs the embedded store hands the engine, written and loaded apart.
+"""The engine's floor for a load: the same per-table CSVs, loaded by ``COPY`` alone.
 
-``bench.run``'s floor measurement writes them with :func:`stage_all` (not timed) and
-times :func:`copy_all` into a fresh database: the engine's share of a load. The tables,
-their columns and the ``COPY`` statements are the store's own.
+``bench.run``'s floor measurement stages every table exactly as a load does
+(:func:`graph.store.bulk.stage`, not timed), then times :func:`copy_all`: a fresh
+database with the same settings as a load's (automatic checkpoints off), the schema, each
+table's ``COPY`` and one checkpoint. No validation, no staging, no fingerprint, no swap.
 """
 
 from __future__ import annotations
 
-import csv
-from collections import defaultdict
 from pathlib import Path
-from typing import Any
 
-from graph.data import GraphData, Value
-from graph.model import NODE_KINDS, REL_PROPERTIES, REL_TYPES, NodeKind, RelType
-from graph.store.embedded import _LIST_SEP, _REL_ENDS, _staged_rows, _Table, schema_ddl
+import ladybug
+
+from graph.data import GraphData
+from graph.store.bulk import Step, schema_ddl, stage, tables
 
 __all__ = ["copy_all", "stage_all"]
 
 
-def stage_all(data: GraphData, folder: Path) -> list[_Table]:
-    """Write one staging CSV per table the store would COPY; return those tables."""
-    kinds = {n.id: n.kind for n in data.nodes}
-    groups: dict[Any, list[list[Value]]] = defaultdict(list)
-    for n in data.nodes:
-        groups[n.kind].append([n.props.get(p) for p in NODE_KINDS[n.kind].property_names])
-    for r in data.rels:
-        groups[(r.type, kinds[r.source], kinds[r.target])].append(
-            [r.source, r.target, *(r.props.get(p.name) for p in REL_PROPERTIES)]
-        )
-    tables: list[_Table] = []
-    for kind, spec in NODE_KINDS.items():
-        tables.append(_Table(kind.value, spec.properties, folder / f"{kind.value}.csv"))
-    for rtype, rspec in REL_TYPES.items():
-        for a, b in rspec.ends:
-            path = folder / f"{rtype.value}-{a.value}-{b.value}.csv"
-            tables.append(_Table(rtype.value, _REL_ENDS + REL_PROPERTIES, path, (a, b)))
-    out: list[_Table] = []
-    for table in tables:
-        key: Any = (
-            NodeKind(table.name)
-            if table.ends is None
-            else (RelType(table.name), table.ends[0], table.ends[1])
-        )
-        rows = groups.get(key, [])
-        staged = _staged_rows(table, rows) if rows else None
-        if staged is None:
-            continue
-        with table.staging.open("w", encoding="utf-8", newline="") as f:
-            writer = csv.writer(f, lineterminator="\n")
-            writer.writerow([f"c{i}" for i in range(len(table.columns))])
-            writer.writerows(staged)
-        out.append(table)
-    return out
+def stage_all(data: GraphData, folder: Path) -> list[Step]:
+    """Stage every table of ``data`` in ``folder``, as a load would; return the steps."""
+    return [stage(table, rows) for table, rows in tables(data, folder)]
 
 
-def copy_all(conn: Any, tables: list[_Table]) -> None:
-    """The schema, then one ``COPY`` per staged table."""
-    for stmt in schema_ddl():
-        conn.execute(stmt)
-    for table in tables:
-        conn.execute(table.copy_statement(), {"sep": _LIST_SEP})
+def copy_all(db_file: Path, steps: list[Step]) -> None:
+    """A new database at ``db_file``: the schema, every staged table, one checkpoint."""
+    db = ladybug.Database(str(db_file), auto_checkpoint=False)
+    try:
+        conn = ladybug.Connection(db)
+        for stmt in schema_ddl():
+            conn.execute(stmt)
+        for step in steps:
+            step(conn)
+        conn.execute("CHECKPOINT")
+        conn.close()
+    finally:
+        db.close()

@@ -197,24 +197,18 @@ def _child_floor(folder: str, db_file: str) -> Row:
     """The engine's floor: the CSVs a load hands the engine, loaded by ``COPY`` alone.
 
     The per-table CSVs are written first, as the embedded store stages them (not timed);
-    then a fresh database gets the schema, one ``COPY`` per table and its closing
-    checkpoint: no validation, no Python staging, no fingerprint, no generation swap.
+    then a fresh database gets the schema, one ``COPY`` per table and one checkpoint
+    (``bench.floor``): no validation, no Python staging, no fingerprint, no swap.
     """
-    import ladybug
-
     from bench.floor import copy_all, stage_all
     from loaders import read_dataset
 
     data = read_dataset(Path(folder))
     staging = Path(db_file).parent / "floor-staging"
     staging.mkdir()
-    tables = stage_all(data, staging)
+    steps = stage_all(data, staging)
     start = time.perf_counter()
-    db = ladybug.Database(db_file)
-    conn = ladybug.Connection(db)
-    copy_all(conn, tables)
-    conn.close()
-    db.close()
+    copy_all(Path(db_file), steps)
     elapsed = time.perf_counter() - start
     shutil.rmtree(staging)
     return {"rows": len(data.nodes) + len(data.rels), "floor_s": elapsed}
