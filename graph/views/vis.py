@@ -30,7 +30,7 @@ from graph.model import NodeKind as K
 from graph.views.kinds import CATALYST_BORDER, KINDS
 from graph.views.layout import kept_layout
 from graph.views.nodes import colour_of, name_of, partner_counts, theme_colours, themes_of
-from graph.views.subgraph import Subgraph, SubgraphRequest
+from graph.views.subgraph import Subgraph, SubgraphRequest, display_order
 
 __all__ = ["Link", "draw", "legend", "node_display", "prepare", "to_vis"]
 
@@ -216,11 +216,13 @@ def _legend_in_view(g: Snapshot, nodes: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def prepare(g: Snapshot) -> None:
-    """Build what every view of this snapshot shares: node display data, the legend and
-    the whole graph's layout. Call it when a snapshot is first read (the web app does,
-    ``web/db.py``); the first view after a load then costs what any other does."""
+    """Build what every view of this snapshot shares: node display data, the legend, the
+    display order of all nodes and the whole graph's layout. Call it when a snapshot is
+    first read (the web app does, ``web/db.py``); the first view after a load then costs
+    what any other does."""
     node_display(g, True)
     legend(g)
+    display_order(g)
     kept_layout(g, SubgraphRequest().build(g))
 
 
