@@ -55,8 +55,10 @@ def _view() -> tuple[StoreInfo, Snapshot]:
 
 @lru_cache(maxsize=4)
 def _prepare(snapshot: Snapshot) -> None:
-    # Once per data version (a new snapshot after each load): what every view shares.
-    prepare(snapshot)
+    # Once per data version (a new snapshot after each load), what every view shares, in
+    # the background: the request that first reads a snapshot (often /api/stats) does not
+    # wait for it, and a view asked for meanwhile builds what it needs itself.
+    threading.Thread(target=prepare, args=(snapshot,), name="gcx-prepare", daemon=True).start()
 
 
 def get_info() -> StoreInfo:
