@@ -22,13 +22,14 @@ from graph import (
     GraphUnavailable,
     QueryError,
     QueryRefused,
+    QueryResult,
     Settings,
+    Store,
     coverage,
     load_settings,
     open_store,
 )
-from graph.analyses.coverage import describe
-from graph.store.base import QueryResult, Store
+from graph.analyses import csv_safe, describe, write_export
 from loaders import DatasetError, load
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_QUERY = 0, 1, 2, 3, 4
@@ -135,7 +136,7 @@ def _print_result(result: QueryResult, fmt: str, out: TextIO) -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(result.columns)
         for row in result.rows:
-            writer.writerow([_csv_safe(_cell(v)) for v in row])
+            writer.writerow([csv_safe(_cell(v)) for v in row])
         return
     cells = [[_cell(v).replace("\n", " ") for v in row] for row in result.rows]
     widths = [
@@ -156,11 +157,6 @@ def _print_result(result: QueryResult, fmt: str, out: TextIO) -> None:
     if result.truncated:
         note += f"; truncated at {len(result.rows)} rows (raise --max-rows, or narrow the query)"
     print(note, file=out)
-
-
-def _csv_safe(cell: str) -> str:
-    """Neutralise spreadsheet formulas in exported cells."""
-    return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
 
 
 def cmd_query(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -201,8 +197,6 @@ def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from graph.analyses.export import write_export
-
     with open_store(settings) as store:
         g = store.snapshot()
     written = write_export(g, args.format, Path(args.output))
@@ -229,6 +223,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
             "--bind", f"{args.host}:{args.port}", "--access-logfile", "-", "web:create_app()",
         ]  # fmt: skip
         os.execv(sys.executable, argv)  # noqa: S606 - a fixed argv, no shell
+    # Imported here: Flask and the explorer load only for the one command that serves them.
     from web import create_app
 
     app = create_app({"GCX_SETTINGS": settings})

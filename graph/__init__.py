@@ -7,7 +7,10 @@ Web, CLI and notebooks all come in here::
     g = store.snapshot()              # a frozen networkx MultiDiGraph
     addressing(g, challenge="the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day")
 
-``graph`` never imports ``web`` or ``loaders``.
+``graph`` never imports ``web`` or ``loaders``. Web and the CLI import only the names this
+module and the subpackages' ``__init__`` modules re-export (``graph.views``,
+``graph.analyses``, ``graph.store``, ``graph.console``); ``tests/test_architecture.py``
+holds them to it.
 """
 
 from graph.analyses.addressing import Addressing, EvidencePath, addressing, partners_addressing
@@ -22,6 +25,7 @@ from graph.analyses.gaps import (
     theme_sector_matrix,
 )
 from graph.backends import open_store
+from graph.data import Snapshot
 from graph.errors import (
     GraphError,
     GraphNotLoaded,
@@ -32,10 +36,11 @@ from graph.errors import (
     QueryTimeout,
 )
 from graph.model import NODE_KINDS, REL_TYPES, NodeKind, RelType
-from graph.settings import Settings, load_settings
+from graph.settings import LIMITS, Limits, Settings, load_settings
 from graph.store.base import QueryResult, Store, StoreInfo
 
 __all__ = [
+    "LIMITS",
     "NODE_KINDS",
     "REL_TYPES",
     "Addressing",
@@ -49,6 +54,7 @@ __all__ = [
     "GraphError",
     "GraphNotLoaded",
     "GraphUnavailable",
+    "Limits",
     "NodeKind",
     "NotFound",
     "QueryError",
@@ -57,6 +63,7 @@ __all__ = [
     "QueryTimeout",
     "RelType",
     "Settings",
+    "Snapshot",
     "Store",
     "StoreInfo",
     "addressing",

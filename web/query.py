@@ -262,12 +262,7 @@ def graph_of(g: Snapshot, rows: list[list[Any]]) -> dict[str, Any] | None:
         edges=tuple(e for e in edges if e[0] in keep and e[1] in keep),
         total=len(order),
     )
-    vis = to_vis(g, sub)
-    for n in vis["nodes"]:
-        n["url"] = node_url(n["kind"], n["id"])
-    vis["legend"] = legend(g)
-    vis["args"] = {}
-    return vis
+    return to_vis(g, sub, link=node_url)
 
 
 def _has_graph_values(rows: list[list[Any]]) -> bool:
