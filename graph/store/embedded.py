@@ -42,55 +42,15 @@ from graph.model import (
     RelType,
 )
 from graph.settings import Settings
+from graph.store import cypher
 from graph.store.base import Store, StoreInfo
 
 __all__ = ["EmbeddedStore", "read_query"]
 
-_DDL_TYPES = {
-    PropType.STRING: "STRING",
-    PropType.BOOL: "BOOLEAN",
-    PropType.INT: "INT64",
-    PropType.DOUBLE: "DOUBLE",
-    PropType.STRING_LIST: "STRING[]",
-}
 _BATCH = 5000
 _KEEP_GENERATIONS = 2
 #: Generations written this recently are never pruned (see ``_prune``).
 _PRUNE_GRACE_S = 60.0
-
-
-def schema_ddl() -> list[str]:
-    """The CREATE TABLE statements for the whole model (node tables, then rel tables)."""
-    out = []
-    for spec in NODE_KINDS.values():
-        cols = ", ".join(
-            f"{p.name} {_DDL_TYPES[p.type]}" + (" PRIMARY KEY" if p.name == "id" else "")
-            for p in spec.properties
-        )
-        out.append(f"CREATE NODE TABLE {spec.kind.value}({cols})")
-    rel_cols = ", ".join(f"{p.name} {_DDL_TYPES[p.type]}" for p in REL_PROPERTIES)
-    for rspec in REL_TYPES.values():
-        ends = ", ".join(f"FROM {a.value} TO {b.value}" for a, b in rspec.ends)
-        out.append(f"CREATE REL TABLE {rspec.type.value}({ends}, {rel_cols})")
-    return out
-
-
-def _node_insert(kind: NodeKind) -> str:
-    spec = NODE_KINDS[kind]
-    assigns = ", ".join(
-        f"{p.name}: CAST(r.{p.name} AS {_DDL_TYPES[p.type]})" for p in spec.properties
-    )
-    return f"UNWIND $rows AS r CREATE (:{kind.value} {{{assigns}}})"
-
-
-def _rel_insert(rtype: RelType, a: NodeKind, b: NodeKind) -> str:
-    assigns = ", ".join(
-        f"{p.name}: CAST(r.{p.name} AS {_DDL_TYPES[p.type]})" for p in REL_PROPERTIES
-    )
-    return (
-        f"UNWIND $rows AS r MATCH (a:{a.value} {{id: r.source}}), (b:{b.value} {{id: r.target}}) "
-        f"CREATE (a)-[:{rtype.value} {{{assigns}}}]->(b)"
-    )
 
 
 @dataclass(frozen=True)
@@ -112,27 +72,12 @@ class _Table:
 
     def copy_statement(self) -> str:
         """``COPY`` from a typed scan of the staging CSV; lists are split on ``$sep``."""
-        scan = ", ".join(
-            f"c{i} {'STRING' if p.type is PropType.STRING_LIST else _DDL_TYPES[p.type]}"
-            for i, p in enumerate(self.columns)
-        )
-        picks = ", ".join(
-            f"CASE WHEN c{i} IS NULL THEN NULL ELSE string_split(c{i}, $sep) END"
-            if p.type is PropType.STRING_LIST
-            else f"c{i}"
-            for i, p in enumerate(self.columns)
-        )
-        pair = f" (from='{self.ends[0].value}', to='{self.ends[1].value}')" if self.ends else ""
-        return (
-            f"COPY {self.name} FROM (LOAD WITH HEADERS ({scan}) FROM '{self.staging}' "
-            "(header=true, parallel=false, delim=',', quote='\"', escape='\"') "
-            f"RETURN {picks}){pair}"
-        )
+        return cypher.embedded_copy(self.name, self.columns, self.staging, self.ends)
 
     def unwind_statement(self) -> str:
         if self.ends is None:
-            return _node_insert(NodeKind(self.name))
-        return _rel_insert(RelType(self.name), *self.ends)
+            return cypher.EMBEDDED_CREATE_NODES[NodeKind(self.name)]
+        return cypher.EMBEDDED_CREATE_RELS[(RelType(self.name), *self.ends)]
 
 
 _REL_ENDS = (Property("source", required=True), Property("target", required=True))
@@ -288,7 +233,7 @@ class EmbeddedStore(Store):
         db = ladybug.Database(str(target))
         try:
             conn = ladybug.Connection(db)
-            for stmt in schema_ddl():
+            for stmt in cypher.schema_ddl():
                 conn.execute(stmt)
             by_kind: dict[NodeKind, list[Node]] = {kind: [] for kind in NODE_KINDS}
             for n in data.nodes:
@@ -351,10 +296,10 @@ class EmbeddedStore(Store):
     def _count(conn: ladybug.Connection) -> dict[str, int]:
         counts: dict[str, int] = {}
         for kind in NodeKind:
-            rows = _all_rows(conn, f"MATCH (n:{kind.value}) RETURN count(n)")
+            rows = _all_rows(conn, cypher.COUNT_NODES[kind])
             counts[kind.value] = int(rows[0][0])
         for rtype in RelType:
-            rows = _all_rows(conn, f"MATCH ()-[r:{rtype.value}]->() RETURN count(r)")
+            rows = _all_rows(conn, cypher.COUNT_RELS[rtype])
             counts[rtype.value] = int(rows[0][0])
         return counts
 
@@ -387,12 +332,11 @@ class EmbeddedStore(Store):
         try:
             nodes: list[Node] = []
             for kind in NodeKind:
-                for (props,) in _all_rows(conn, f"MATCH (n:{kind.value}) RETURN n"):
+                for (props,) in _all_rows(conn, cypher.READ_NODES[kind]):
                     nodes.append(Node(kind, _clean(props)))
             rels: list[Rel] = []
-            query = "MATCH (a)-[r:{}]->(b) RETURN a.id, b.id, r"
             for rtype in RelType:
-                for source, target, props in _all_rows(conn, query.format(rtype.value)):
+                for source, target, props in _all_rows(conn, cypher.READ_RELS[rtype]):
                     rels.append(Rel(rtype, str(source), str(target), _clean(props)))
         finally:
             conn.close()
