@@ -27,9 +27,11 @@ from graph.analyses.gaps import (
 from graph.backends import open_store
 from graph.data import Snapshot
 from graph.errors import (
+    GraphAlreadyLoaded,
     GraphError,
     GraphNotLoaded,
     GraphUnavailable,
+    LoadLimitExceeded,
     NotFound,
     QueryError,
     QueryRefused,
@@ -51,10 +53,12 @@ __all__ = [
     "EvidencePath",
     "ExportFormat",
     "GapReport",
+    "GraphAlreadyLoaded",
     "GraphError",
     "GraphNotLoaded",
     "GraphUnavailable",
     "Limits",
+    "LoadLimitExceeded",
     "NodeKind",
     "NotFound",
     "QueryError",
