@@ -37,7 +37,7 @@ from graph import (
     open_store,
 )
 from graph.analyses import csv_safe, describe, write_export
-from loaders import DatasetError, load
+from loaders import DatasetError, load, write_review
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_QUERY = 0, 1, 2, 3, 4
 EXIT_NOT_LOADED, EXIT_LOAD_LIMIT = 5, 6
@@ -196,7 +196,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from graph.analyses.suggest import suggest, write_review  # scikit-learn loads only when needed
+    from graph.analyses.suggest import suggest  # scikit-learn loads only when needed
 
     target = Path(args.output)
     if args.output != "-" and target.exists() and not args.force:
