@@ -14,6 +14,7 @@ holds them to it.
 """
 
 from graph.analyses.addressing import Addressing, EvidencePath, addressing, partners_addressing
+from graph.analyses.chart import leverage_chart_svg
 from graph.analyses.collaborators import Collaborator, Cover, collaborators, cover
 from graph.analyses.coverage import Coverage, coverage
 from graph.analyses.export import ExportFormat, export
@@ -21,7 +22,6 @@ from graph.analyses.gaps import (
     CoverageMatrix,
     GapReport,
     gaps,
-    leverage_chart_svg,
     theme_sector_matrix,
 )
 from graph.backends import open_store

@@ -7,6 +7,7 @@ its callers import it lazily, when they suggest.
 """
 
 from graph.analyses.addressing import Addressing, EvidencePath, addressing, partners_addressing
+from graph.analyses.chart import leverage_chart_svg
 from graph.analyses.collaborators import Collaborator, Cover, collaborators, cover
 from graph.analyses.coverage import Coverage, coverage, describe
 from graph.analyses.export import ExportFormat, csv_safe, export, write_export
@@ -15,7 +16,6 @@ from graph.analyses.gaps import (
     CoverageMatrix,
     GapReport,
     gaps,
-    leverage_chart_svg,
     theme_sector_matrix,
 )
 
