@@ -35,9 +35,10 @@ from graph import (
     coverage,
     load_settings,
     open_store,
+    run_checks,
 )
 from graph.analyses import csv_safe, describe, write_export
-from loaders import DatasetError, load, write_review
+from loaders import DatasetError, load, read_dataset, write_review
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_QUERY = 0, 1, 2, 3, 4
 EXIT_NOT_LOADED, EXIT_LOAD_LIMIT = 5, 6
@@ -234,9 +235,6 @@ def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
 
 
 def cmd_doctor(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from graph.store.doctor import run_checks
-    from loaders.dataset import read_dataset
-
     sample = read_dataset(settings.dataset)
     with open_store(settings) as store:
         checks = run_checks(store, sample)

@@ -25,6 +25,7 @@ from graph.analyses.gaps import (
     theme_sector_matrix,
 )
 from graph.backends import open_store
+from graph.console.examples import EXAMPLES, Audience, Example
 from graph.data import Snapshot
 from graph.errors import (
     GraphAlreadyLoaded,
@@ -40,17 +41,22 @@ from graph.errors import (
 from graph.model import NODE_KINDS, REL_TYPES, NodeKind, RelType
 from graph.settings import LIMITS, Limits, Settings, load_settings
 from graph.store.base import QueryResult, Store, StoreInfo
+from graph.store.doctor import Check, run_checks
 
 __all__ = [
+    "EXAMPLES",
     "LIMITS",
     "NODE_KINDS",
     "REL_TYPES",
     "Addressing",
+    "Audience",
+    "Check",
     "Collaborator",
     "Cover",
     "Coverage",
     "CoverageMatrix",
     "EvidencePath",
+    "Example",
     "ExportFormat",
     "GapReport",
     "GraphAlreadyLoaded",
@@ -80,5 +86,6 @@ __all__ = [
     "load_settings",
     "open_store",
     "partners_addressing",
+    "run_checks",
     "theme_sector_matrix",
 ]

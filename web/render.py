@@ -19,8 +19,7 @@ from typing import Any
 from flask import get_template_attribute, url_for
 from markupsafe import Markup
 
-from graph.data import Snapshot
-from graph.settings import LIMITS
+from graph import LIMITS, Snapshot
 from graph.views import KIND_ORDER, KINDS, SubgraphRequest, draw
 from web.params import get_bool, get_int, get_list, ordered
 
