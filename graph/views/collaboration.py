@@ -12,7 +12,12 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.analyses.addressing import EvidencePath
-from graph.analyses.collaborators import Collaborator, Cover
+from graph.analyses.collaborators import (
+    Collaborator,
+    Cover,
+    SharedChallenge,
+    SharedFocusArea,
+)
 from graph.data import Snapshot
 from graph.views.nodes import card
 from graph.views.pages import evidence_path
@@ -42,31 +47,17 @@ def _paths(g: Snapshot, paths: Iterable[EvidencePath]) -> tuple[dict[str, Any], 
     return tuple(evidence_path(g, p) for p in paths)
 
 
+def _shared(g: Snapshot, node_id: str, s: SharedChallenge | SharedFocusArea) -> Shared:
+    return Shared(
+        card(g, node_id), s.basis, s.weight, s.partners, _paths(g, s.theirs), _paths(g, s.own)
+    )
+
+
 def collaborator_view(g: Snapshot, c: Collaborator) -> dict[str, Any]:
     """One suggestion for a page: the partner card, why, and what is shared, with paths."""
-    shared = [
-        Shared(
-            card(g, s.challenge),
-            s.basis,
-            s.weight,
-            s.partners,
-            _paths(g, s.theirs),
-            _paths(g, s.own),
-        )
-        for s in c.challenges
-    ]
+    shared = [_shared(g, s.challenge, s) for s in c.challenges]
     if c.tier != "challenge":
-        shared += [
-            Shared(
-                card(g, f.focus_area),
-                f.basis,
-                f.weight,
-                f.partners,
-                _paths(g, f.theirs),
-                _paths(g, f.own),
-            )
-            for f in c.focus_areas
-        ]
+        shared += [_shared(g, f.focus_area, f) for f in c.focus_areas]
     if c.tier == "theme":
         shared += [
             Shared(card(g, t.theme), t.basis, t.weight, t.partners, (), ()) for t in c.themes
