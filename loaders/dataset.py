@@ -292,4 +292,6 @@ def read_dataset(folder: Path) -> GraphData:
         read(ds)
     if ds.reader.problems:
         raise DatasetError(ds.reader.problems)
-    return GraphData(nodes=ds.nodes, rels=ds.rels, meta=ds.meta)
+    return GraphData(
+        nodes=ds.nodes, rels=ds.rels, meta=ds.meta, source_digest=ds.reader.digest.hexdigest()
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +21,7 @@ from flask import get_template_attribute, url_for
 from markupsafe import Markup
 
 from graph import LIMITS, Snapshot
-from graph.views import KIND_ORDER, KINDS, SubgraphRequest, draw
+from graph.views import KIND_ORDER, KINDS, Link, SubgraphRequest, draw
 from web.params import get_bool, get_int, get_list, ordered
 
 __all__ = [
@@ -29,6 +30,7 @@ __all__ = [
     "graph_json",
     "graph_payload",
     "linked",
+    "node_linker",
     "node_url",
     "subgraph_args",
 ]
@@ -58,6 +60,27 @@ def linked(item: Mapping[str, Any]) -> dict[str, Any]:
     return {**item, "url": node_url(str(item["kind"]), str(item["id"]))}
 
 
+#: Characters a URL path carries as they are (RFC 3986 "unreserved"): no quoting needed.
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def node_linker() -> Link:
+    """:func:`node_url` for the many nodes of one view: each kind's route is built once and
+    ids that need no quoting are appended (``url_for`` per node was 45% of a whole-graph
+    view)."""
+    prefixes: dict[str, str] = {}
+
+    def link(kind: str, node_id: str) -> str:
+        if not _UNRESERVED.fullmatch(node_id):
+            return node_url(kind, node_id)
+        prefix = prefixes.get(kind)
+        if prefix is None:
+            prefix = prefixes[kind] = node_url(kind, "_")[:-1]
+        return prefix + node_id
+
+    return link
+
+
 def subgraph_args(*, default_depth: int = 1) -> SubgraphRequest:
     """Parse ``center``, ``depth``, ``kinds``, ``inferred``, ``cap``, ``evidence``."""
     kinds = get_list("kinds", choices=KIND_ORDER)
@@ -78,7 +101,7 @@ def graph_payload(g: Snapshot, args: SubgraphRequest) -> dict[str, Any]:
     Cached per (snapshot, arguments): a snapshot is frozen, so the same request gives the
     same payload; the dict is shared between requests, so callers must not change it.
     """
-    return draw(g, args, link=node_url)
+    return draw(g, args, link=node_linker())
 
 
 @lru_cache(maxsize=64)
