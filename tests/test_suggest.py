@@ -17,18 +17,16 @@ from graph.analyses.evaluation import calibrate, cross_validate, figures, judge
 from graph.analyses.matcher import ABSTAIN_BELOW, Matcher, targets
 from graph.analyses.suggest import (
     METHOD,
-    REVIEW_COLUMNS,
     Suggestion,
     review_kinds,
     suggest,
-    write_review,
 )
 from graph.backends import open_store
 from graph.data import Node, Snapshot, to_networkx
 from graph.model import NodeKind as K
 from graph.model import RelType as R
 from graph.settings import BUNDLED_DATASET, Settings
-from loaders import DatasetError, read_dataset, read_review
+from loaders import REVIEW_COLUMNS, DatasetError, read_dataset, read_review, write_review
 from tests.conftest import run_cli
 from tests.small_graph import rel
 

@@ -174,6 +174,7 @@ class _Tfidf:
     fitted on the targets' texts."""
 
     def __init__(self, docs: list[str]) -> None:
+        # Imported here: scikit-learn takes about a second to import; only this scorer needs it.
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self._vectoriser = TfidfVectorizer(
@@ -188,6 +189,7 @@ class _Tfidf:
     def scores(self, text: str) -> np.ndarray[Any, Any]:
         if self._docs is None:
             return np.zeros(self._n)
+        # Imported here: see __init__ (scikit-learn loads only for this scorer).
         from sklearn.metrics.pairwise import cosine_similarity
 
         return np.asarray(cosine_similarity(self._vectoriser.transform([text]), self._docs)[0])

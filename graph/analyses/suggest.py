@@ -3,51 +3,39 @@
 Commitments rarely name a challenge, so ``ADDRESSES`` links are sparse. This module asks
 the matcher (:mod:`graph.analyses.matcher`: BM25 over the map's own texts, no network, no
 model download) which challenges each commitment's statement is about, and writes a review
-CSV that a person edits: one row per (commitment, challenge) suggestion with its ``score``
-and an empty ``decision`` to fill with ``accept`` or ``reject``. ``loaders.review`` reads
-the file back and turns accepted rows into ``basis: inferred`` ``ADDRESSES`` relationships
+CSV (``loaders.review``, which owns that format) that a person edits: one row per
+(commitment, challenge) suggestion with its ``score`` and an empty ``decision`` to fill with
+``accept`` or ``reject``; accepted rows load as ``basis: inferred`` ``ADDRESSES`` relationships
 carrying the score and :data:`METHOD`.
 
 Like the matcher, it abstains: a challenge scoring below the calibrated threshold is not
 suggested, so a commitment that addresses nothing on the map gets no row at all. Only the
 kinds of target an ``ADDRESSES`` link may point to from a commitment are suggested.
+
+The web and the CLI import this module lazily (the matcher loads ``bm25s`` when it scores),
+so it also re-exports the matcher they use: :class:`Matcher` and :data:`ABSTAIN_BELOW`.
 """
 
 from __future__ import annotations
 
-import csv
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Any, TextIO
+from typing import Any
 
-from graph.analyses.export import csv_safe
-from graph.analyses.matcher import Matcher
+from graph.analyses.matcher import ABSTAIN_BELOW, Matcher
 from graph.data import Snapshot
 from graph.model import REL_TYPES, NodeKind, RelType
 
 __all__ = [
+    "ABSTAIN_BELOW",
     "METHOD",
-    "REVIEW_COLUMNS",
+    "Matcher",
     "Suggestion",
     "review_kinds",
     "suggest",
-    "write_review",
 ]
 
 #: Recorded as the ``method`` of every accepted suggestion (say how the link was made).
 METHOD = "BM25 match of commitment text to the map's own texts (gcx suggest), reviewed"
-
-#: The review file's columns: the first four are read back; the rest help the reviewer.
-REVIEW_COLUMNS = (
-    "commitment",
-    "challenge",
-    "score",
-    "decision",
-    "rank",
-    "partner",
-    "challenge_name",
-    "commitment_text",
-)
 
 
 def review_kinds() -> tuple[NodeKind, ...]:
@@ -139,40 +127,3 @@ def suggest(g: Snapshot, *, top: int = 3, threshold: float | None = None) -> lis
                 )
             )
     return out
-
-
-def write_review(suggestions: Iterable[Suggestion], out: TextIO) -> int:
-    """Write the review CSV; return the number of rows written.
-
-    Pairs already *stated* in the data are left out (nothing to decide). Pairs already
-    loaded as *inferred* come pre-accepted, so reloading with a fresh file keeps them.
-    Every cell is neutralised against spreadsheet formulas.
-
-    >>> import io
-    >>> s = Suggestion("m", "c", 0.5, 1, "P", "C", "=1+1")
-    >>> buf = io.StringIO()
-    >>> write_review([s], buf)
-    1
-    >>> buf.getvalue().splitlines()[1]
-    "m,c,0.500000,,1,P,C,'=1+1"
-    """
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(REVIEW_COLUMNS)
-    n = 0
-    for s in suggestions:
-        if s.existing == "stated":
-            continue
-        decision = "accept" if s.existing == "inferred" else ""
-        row = [
-            s.commitment,
-            s.challenge,
-            f"{s.score:.6f}",
-            decision,
-            str(s.rank),
-            s.partner,
-            s.challenge_name,
-            " ".join(s.commitment_text.split()),
-        ]
-        writer.writerow([csv_safe(cell) for cell in row])
-        n += 1
-    return n
