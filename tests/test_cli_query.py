@@ -50,7 +50,7 @@ def state() -> tuple[dict[str, int], str]:
         ("COPY Theme FROM 'x.csv'", "COPY"),
         ("LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l", "LOAD CSV"),
         ("CALL dbms.security.createUser('a', 'b', false)", "CALL dbms.security.createuser"),
-        ("MATCH (n) /* x */ \uff24\uff25\uff2c\uff25\uff34\uff25 n", "DELETE"),
+        ("/* **/ ' */ LOAD FROM '/etc/passwd' RETURN * //'", "LOAD FROM"),
         ("RETURN 1; MATCH (n) DELETE n", "DELETE"),
     ],
 )

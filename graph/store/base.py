@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.console.readonly import check_read_only
+from graph.console.readonly import checked_text
 from graph.data import GraphData, Snapshot
 from graph.errors import QueryError
 from graph.settings import Settings
@@ -149,7 +149,7 @@ class Store(ABC):
             raise QueryError("the query must be a string")
         if len(cypher) > 20_000:
             raise QueryError("the query is longer than 20,000 characters")
-        check_read_only(cypher)
+        text = checked_text(cypher)  # the canonical text the check read: what the engine runs
         bound = _check_params(params)
         timeout = self.settings.query_timeout_s if timeout_s is None else timeout_s
         cap = self.settings.query_max_rows if max_rows is None else max_rows
@@ -158,7 +158,7 @@ class Store(ABC):
         if not 0 < cap <= 1_000_000:
             raise QueryError("the row cap must be between 1 and 1,000,000")
         start = time.perf_counter()
-        columns, rows, truncated = self._run_read(cypher, bound, timeout, cap)
+        columns, rows, truncated = self._run_read(text, bound, timeout, cap)
         elapsed = (time.perf_counter() - start) * 1000
         return QueryResult(columns, [[jsonable(v) for v in r] for r in rows], truncated, elapsed)
 
