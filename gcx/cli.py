@@ -32,6 +32,8 @@ from graph.store.base import QueryResult, Store
 from loaders import DatasetError, load
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_QUERY = 0, 1, 2, 3, 4
+#: Threads per gunicorn worker under ``gcx serve --prod``.
+GUNICORN_THREADS = 8
 
 
 def _print_counts(counts: dict[str, int], out: TextIO) -> None:
@@ -123,6 +125,7 @@ def _print_result(result: QueryResult, fmt: str, out: TextIO) -> None:
                 "columns": result.columns,
                 "rows": result.rows,
                 "truncated": result.truncated,
+                "notice": result.notice or None,
                 "elapsed_ms": round(result.elapsed_ms, 1),
             },
             out,
@@ -133,7 +136,7 @@ def _print_result(result: QueryResult, fmt: str, out: TextIO) -> None:
         return
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(result.columns)
+        writer.writerow([_csv_safe(c) for c in result.columns])
         for row in result.rows:
             writer.writerow([_csv_safe(_cell(v)) for v in row])
         return
@@ -155,6 +158,8 @@ def _print_result(result: QueryResult, fmt: str, out: TextIO) -> None:
     note = f"{len(result.rows)} row(s) in {result.elapsed_ms:.0f} ms"
     if result.truncated:
         note += f"; truncated at {len(result.rows)} rows (raise --max-rows, or narrow the query)"
+    if result.notice:
+        note += f"; {result.notice}"
     print(note, file=out)
 
 
@@ -224,8 +229,11 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         # Several worker processes, each opening the store read-only on its first request.
         print(f"Serving the explorer at {url} with gunicorn, {args.workers} workers.", file=out)
         out.flush()
+        # Threaded workers: a console query holds one thread, never a whole worker, so
+        # pages are served while queries run (the console's own cap answers 503 at once).
         argv = [
             sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
+            "--worker-class", "gthread", "--threads", str(GUNICORN_THREADS),
             "--bind", f"{args.host}:{args.port}", "--access-logfile", "-", "web:create_app()",
         ]  # fmt: skip
         os.execv(sys.executable, argv)  # noqa: S606 - a fixed argv, no shell
@@ -339,7 +347,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         print(f"gcx: query failed: {exc}", file=sys.stderr)
         return EXIT_QUERY
     except GraphUnavailable as exc:
-        print(f"gcx: graph database unavailable: {exc}", file=sys.stderr)
+        print(f"gcx: graph database unavailable ({settings.db_path}): {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE
 
 

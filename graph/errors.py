@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 __all__ = [
+    "ConsoleBusy",
     "GraphError",
     "GraphNotLoaded",
     "GraphUnavailable",
@@ -23,6 +24,10 @@ class GraphUnavailable(GraphError):
 
 class GraphNotLoaded(GraphUnavailable):
     """No graph has been loaded yet into the configured store."""
+
+
+class ConsoleBusy(GraphUnavailable):
+    """Every console slot is taken: try again in a moment (web: 503 with Retry-After)."""
 
 
 class NotFound(GraphError):

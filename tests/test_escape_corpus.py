@@ -12,11 +12,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
 
 from graph.backends import open_store
+from graph.errors import QueryError
 from graph.settings import BUNDLED_DATASET
 from graph.store.base import Store
 from loaders import load
@@ -124,3 +126,68 @@ def test_a_fresh_gcx_stats_reads_the_store_after_the_corpus(box: Box) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["counts"] == box.store.info().counts
+
+
+# -- the sandbox alone: the parser check switched off --------------------------------
+
+
+def _generation_files(box: Box) -> list[str]:
+    return sorted(p.name for p in (box.settings.db_path.parent / "graph.lbug.d").iterdir())
+
+
+def _settings(box: Box) -> list[Any]:
+    names = ("timeout", "threads", "home_directory", "file_search_path")
+    return [
+        box.store._run_read(f"CALL current_setting('{name}') RETURN *", {}, 5.0, 1)[1]
+        for name in names
+    ]
+
+
+def test_the_sandbox_alone_holds_against_the_whole_corpus(box: Box) -> None:
+    """Every attempt goes to a worker *unchecked* (layer 1 bypassed, raw text): the worker
+    can read no file, write none, reach no extension, and the store stays readable."""
+    before, files, generation = box.fingerprint(), box.files(), _generation_files(box)
+    settings = _settings(box)
+    leaked, ran = [], []
+    for name, query in box.queries:
+        try:
+            answer = box.store._run_read(query, {}, 5.0, 100)  # layer 1 bypassed on purpose
+        except QueryError:
+            continue
+        ran.append(name)
+        if _leaks(repr(answer)):
+            leaked.append(name)
+    assert leaked == []
+    assert list(box.out.iterdir()) == []
+    assert box.files() == files
+    assert _generation_files(box) == generation
+    assert box.fingerprint() == before
+    assert _settings(box) == settings
+    # What ran did so harmlessly: a setting or a transaction of its own connection (each
+    # query has a fresh one), or a payload hidden in a comment that never ran.
+    harmless = ("setting_", "begin_write-")
+    assert all(n.startswith(harmless) or "line_comment_u2028" in n for n in ran), ran
+
+
+def test_a_worker_can_open_no_file_and_reach_no_network(box: Box) -> None:
+    """The confinement itself, asked directly inside a worker."""
+    from graph.console.confine import landlock_abi
+    from graph.console.sandbox import QueryPool
+
+    if landlock_abi() < 1:
+        pytest.skip("this kernel offers no Landlock")
+    pool = QueryPool(max_workers=1, idle=1)
+    try:
+        target = (box.settings.db_path.parent / os.readlink(box.settings.db_path)).resolve()
+        pool.run(target, "RETURN 1", {}, 5.0, 1)
+        worker = pool._idle[0]
+        probe = worker.process.pid
+        status = Path(f"/proc/{probe}/status").read_text()
+        uid = int(next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1])
+        nnp = next(line for line in status.splitlines() if line.startswith("NoNewPrivs:"))
+        assert uid == (65534 if os.geteuid() == 0 else os.geteuid())
+        assert nnp.split()[1] == "1"
+        net = os.readlink(f"/proc/{probe}/ns/net")
+        assert net != os.readlink("/proc/self/ns/net"), "the worker has its own network namespace"
+    finally:
+        pool.close()

@@ -143,7 +143,10 @@ def _parse_body() -> ConsoleRequest:
         data = b"x" * (MAX_BODY + 1)
     if len(data) > MAX_BODY:
         raise BadRequest(f"the request body must be at most {MAX_BODY:,} bytes")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise BadRequest("the JSON body is nested too deeply") from None
     if not isinstance(body, dict):
         raise BadRequest('the body must be a JSON object: {"query": "...", "params": {...}}')
     unknown = sorted(set(body) - set(_FIELDS))
@@ -196,6 +199,8 @@ def _parse_url(*, need_query: bool) -> tuple[ConsoleRequest | None, str, str]:
         params = _params(json.loads(params_text)) if params_text else {}
     except json.JSONDecodeError as exc:
         raise _Inline(f"params is not valid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise _Inline("params is nested too deeply") from None
     except BadRequest as exc:
         raise _Inline(exc.message) from None
     return (
@@ -307,6 +312,7 @@ def _payload(req: ConsoleRequest, result: QueryResult) -> dict[str, Any]:
         "columns": result.columns,
         "rows": result.rows,
         "truncated": result.truncated,
+        "notice": result.notice or None,
         "elapsed_ms": round(result.elapsed_ms, 1),
         "max_rows": req.max_rows,
         "graph": graph,

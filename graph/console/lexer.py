@@ -29,8 +29,8 @@ every run of white space and comments replaced by one ASCII space: that text, an
 the raw input, is what the engine runs. Its tokens are checked to be the same as the
 original's, so what was checked is what runs.
 
->>> [t.text for t in significant(tokenize("MATCH (n) /* **/ ' */ RETURN n // x"))]
-['MATCH', '(', 'n', ')']
+>>> [t.text for t in significant(tokenize("MATCH (n) /* **/ LIMIT 0 */ RETURN n // x"))]
+['MATCH', '(', 'n', ')', 'RETURN', 'n']
 >>> canonical_text(tokenize("MATCH/**/(n)\\u2028RETURN n.name // done"))
 'MATCH (n) RETURN n.name'
 """

@@ -50,6 +50,38 @@ class QueryResult:
     rows: list[list[Any]]
     truncated: bool
     elapsed_ms: float
+    #: What was cut beyond the row cap (long values, a result past its byte cap), if any.
+    notice: str = ""
+
+
+#: Deepest nesting and most values a console query's parameters may have.
+MAX_PARAM_DEPTH = 32
+MAX_PARAM_VALUES = 100_000
+
+
+def _check_value(name: str, value: Any, depth: int, count: list[int]) -> None:
+    """Refuse a parameter value nested too deep, too large, or not valid text."""
+    count[0] += 1
+    if depth > MAX_PARAM_DEPTH:
+        raise QueryError(f"parameter {name!r} is nested deeper than {MAX_PARAM_DEPTH} levels")
+    if count[0] > MAX_PARAM_VALUES:
+        raise QueryError(f"the parameters hold more than {MAX_PARAM_VALUES:,} values")
+    if isinstance(value, str):
+        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+            raise QueryError(f"parameter {name!r} holds a character that is not text")
+    elif isinstance(value, list):
+        for item in value:
+            _check_value(name, item, depth + 1, count)
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                raise QueryError(f"parameter {name!r} has a key that is not text")
+            _check_value(name, key, depth + 1, count)
+            _check_value(name, item, depth + 1, count)
+    elif not isinstance(value, _PARAM_TYPES):
+        raise QueryError(f"parameter {name!r} must be a JSON value")
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise QueryError(f"parameter {name!r} must be a finite number")
 
 
 def _check_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -58,13 +90,13 @@ def _check_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
     if not isinstance(params, Mapping):
         raise QueryError("parameters must be an object of names to values")
     out: dict[str, Any] = {}
+    count = [0]
     for key, value in params.items():
         if not isinstance(key, str) or not key.isidentifier():
             raise QueryError(f"parameter name {key!r} is not a valid identifier")
         if not isinstance(value, _PARAM_TYPES):
             raise QueryError(f"parameter {key!r} must be a JSON value")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise QueryError(f"parameter {key!r} must be a finite number")
+        _check_value(key, value, 1, count)
         out[key] = value
     return out
 
@@ -158,9 +190,13 @@ class Store(ABC):
         if not 0 < cap <= 1_000_000:
             raise QueryError("the row cap must be between 1 and 1,000,000")
         start = time.perf_counter()
-        columns, rows, truncated = self._run_read(text, bound, timeout, cap)
+        answer = self._run_read(text, bound, timeout, cap)
+        columns, rows, truncated = answer[0], answer[1], answer[2]
+        notice = str(answer[3]) if len(answer) > 3 else ""
         elapsed = (time.perf_counter() - start) * 1000
-        return QueryResult(columns, [[jsonable(v) for v in r] for r in rows], truncated, elapsed)
+        return QueryResult(
+            columns, [[jsonable(v) for v in r] for r in rows], truncated, elapsed, notice
+        )
 
     def close(self) -> None:
         """Release the database handle."""
@@ -185,7 +221,8 @@ class Store(ABC):
     @abstractmethod
     def _run_read(
         self, cypher: str, params: dict[str, Any], timeout_s: float, max_rows: int
-    ) -> tuple[list[str], list[list[Any]], bool]: ...
+    ) -> tuple[list[str], list[list[Any]], bool] | tuple[list[str], list[list[Any]], bool, str]:
+        """Columns, rows, whether rows were left out, and (optionally) a notice of cuts."""
 
     @abstractmethod
     def _close(self) -> None: ...

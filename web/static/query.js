@@ -129,7 +129,10 @@
         ": the query has more. Add a LIMIT or a WHERE, or raise the row cap (at most " +
         data.max_rows + ")."));
     }
-    truncated.hidden = !answer.truncated;
+    if (answer.notice) {
+      truncated.appendChild(document.createTextNode(" Cut: " + answer.notice + "."));
+    }
+    truncated.hidden = !(answer.truncated || answer.notice);
     fillTable(answer);
     setLinks(answer.permalink);
     results.hidden = false;
