@@ -2,7 +2,7 @@
 
 Exit codes: 0 done; 1 the input has problems (each printed as ``file:line: message``);
 2 wrong usage; 3 the graph database is unavailable or not loaded; 4 the query was
-refused or failed.
+refused or failed; 5 another ``gcx load`` is writing the same store (nothing changed).
 """
 
 from __future__ import annotations
@@ -29,9 +29,12 @@ from graph import (
 )
 from graph.analyses.coverage import describe
 from graph.store.base import QueryResult, Store
+from graph.store.housekeeping import LoadBusy
 from loaders import DatasetError, load
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_QUERY = 0, 1, 2, 3, 4
+#: ``gcx load`` found another load running on the same store (nothing was changed).
+EXIT_BUSY = 5
 #: Threads per gunicorn worker under ``gcx serve --prod``.
 GUNICORN_THREADS = 8
 
@@ -346,6 +349,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except QueryError as exc:
         print(f"gcx: query failed: {exc}", file=sys.stderr)
         return EXIT_QUERY
+    except LoadBusy as exc:
+        print(f"gcx: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except GraphUnavailable as exc:
         print(f"gcx: graph database unavailable ({settings.db_path}): {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE

@@ -44,6 +44,7 @@ from graph.model import (
 )
 from graph.settings import Settings
 from graph.store.base import Store, StoreInfo
+from graph.store.housekeeping import load_lock, prune_leftovers
 
 __all__ = ["EmbeddedStore"]
 
@@ -195,6 +196,18 @@ def _clean(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if not k.startswith("_")}
 
 
+def _open_failure(exc: RuntimeError) -> str:
+    """A sentence for an engine that could not open a database file for writing."""
+    text = str(exc)
+    if "mmap" in text.lower() or "allocate" in text.lower():
+        return (
+            "the database engine could not reserve its address space (it maps a large "
+            "range of virtual memory, not RAM): lift the limit (`ulimit -v unlimited`) "
+            "and run `gcx load` again"
+        )
+    return "the database engine could not create the new graph file"
+
+
 class EmbeddedStore(Store):
     """The graph in a ladybug database file (see the module docstring for the layout)."""
 
@@ -292,6 +305,11 @@ class EmbeddedStore(Store):
         )
 
     def _replace(self, data: GraphData) -> StoreInfo:
+        with load_lock(self.path):  # one load at a time (LoadBusy otherwise)
+            prune_leftovers(self.path, self.generations)
+            return self._replace_locked(data)
+
+    def _replace_locked(self, data: GraphData) -> StoreInfo:
         self.generations.mkdir(parents=True, exist_ok=True)
         version = data.fingerprint()
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
@@ -321,7 +339,11 @@ class EmbeddedStore(Store):
         # until the commit (about 20 MiB per table, whatever its size).
         staging = target.with_suffix(".staging")
         staging.mkdir()
-        db = ladybug.Database(str(target))
+        try:
+            db = ladybug.Database(str(target))
+        except RuntimeError as exc:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise GraphUnavailable(_open_failure(exc)) from exc
         try:
             conn = ladybug.Connection(db)
             for stmt in schema_ddl():
