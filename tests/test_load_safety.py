@@ -70,7 +70,7 @@ def test_a_load_under_an_address_space_limit_says_so_plainly(tmp_path: Path) -> 
         text=True,
         timeout=300,
         env={**os.environ, "GCX_DB_PATH": str(db)},
-        preexec_fn=_limit_address_space,  # noqa: PLW1509 - a single-threaded child
+        preexec_fn=_limit_address_space,
     )
     assert proc.returncode == EXIT_UNAVAILABLE, proc.stderr
     assert "address space" in proc.stderr and "ulimit -v" in proc.stderr

@@ -28,6 +28,7 @@ import fcntl
 import logging
 import multiprocessing
 import os
+import pickle
 import re
 import sys
 import threading
@@ -40,7 +41,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from graph.console.bounds import Budget
-from graph.console.results import console_value, node_ids
+from graph.console.results import embedded_cell, node_ids
 from graph.errors import ConsoleBusy, GraphUnavailable, QueryError, QueryTimeout
 
 __all__ = ["GRACE_S", "MAX_WORKERS", "QueryPool", "SiteSlots", "read_query", "shared_pool"]
@@ -53,6 +54,8 @@ MAX_WORKERS = 4
 SITE_WORKERS = int(os.environ.get("GCX_CONSOLE_WORKERS", "4") or 4)
 #: Idle workers kept warm for the next query.
 IDLE_WORKERS = 2
+#: How long a new worker may take to start, open its generation and lock itself in.
+STARTUP_S = 60.0
 #: How long past the limit the caller waits for the worker's own interrupt before killing it.
 GRACE_S = 0.2
 #: The worker's database buffer pool and the most database it maps: with Python and the
@@ -145,32 +148,39 @@ def _serve(conn: Connection) -> None:
             return
         if request is None:
             return
-        path, cypher, params, timeout_s, max_rows = request
-        if served is not None and path != served:
-            conn.send(("retire", None))
-            return
-        reply: Reply
-        try:
-            if db is None:
-                db = _open(path)
-                served = path
-                report = confine()
-                log.debug("console worker confined: %s", report)
-            reply = ("ok", read_query(db, cypher, params, timeout_s, max_rows))
-        except QueryTimeout as exc:
-            reply = ("timeout", str(exc))
-        except QueryError as exc:
-            reply = _engine_error(exc, cypher)
-        except (MemoryError, RuntimeError) as exc:
-            reply = _engine_error(exc, cypher) if db is not None else ("unavailable", str(exc))
-        except Exception as exc:  # reported to the caller, never lost with the worker
-            reply = ("unavailable", f"{type(exc).__name__}: {exc}")
-        try:
-            conn.send(reply)
-        except Exception:  # e.g. a value that cannot be pickled
-            conn.send(
-                ("error", "the result cannot be returned: it holds a value of an unknown type")
-            )
+        if request[0] == "open":  # ("open", path): open the generation, then lock in
+            if served is not None:
+                conn.send(("ready", None) if request[1] == served else ("retire", None))
+                if request[1] != served:
+                    return
+                continue
+            try:
+                db = _open(request[1])
+            except Exception as exc:  # reported to the caller, which logs it
+                conn.send(("unavailable", f"{type(exc).__name__}: {exc}"))
+                return
+            served = request[1]
+            log.debug("console worker confined: %s", confine())
+            conn.send(("ready", None))
+            continue
+        conn.send(_answer_query(db, request))
+
+
+def _answer_query(db: Any, request: tuple[Any, ...]) -> Reply:
+    """Run one (cypher, params, timeout_s, max_rows) request; the reply to send."""
+    cypher, params, timeout_s, max_rows = request
+    if db is None:
+        return ("unavailable", "the worker was asked a query before opening a graph")
+    try:
+        reply: Reply = ("ok", read_query(db, cypher, params, timeout_s, max_rows))
+        pickle.dumps(reply)  # a value that cannot be sent fails here, inside the limit
+        return reply
+    except QueryTimeout as exc:
+        return ("timeout", str(exc))
+    except (QueryError, MemoryError, RuntimeError) as exc:
+        return _engine_error(exc, cypher)
+    except Exception:
+        return ("error", "the result cannot be returned: it holds a value of an unknown type")
 
 
 @dataclass
@@ -334,7 +344,7 @@ class QueryPool:
                     )
             try:
                 reply = self._run_in_worker(
-                    str(path), (str(path), cypher, params, timeout_s, max_rows), timeout_s
+                    str(path), (cypher, params, timeout_s, max_rows), timeout_s
                 )
             finally:
                 SiteSlots.give(site)
@@ -343,27 +353,43 @@ class QueryPool:
         return self._answer(reply, timeout_s)
 
     def _run_in_worker(self, path: str, request: tuple[Any, ...], timeout_s: float) -> Reply:
-        for _ in range(2):  # a worker of another generation retires once
-            worker = self._acquire(path)
-            try:
-                reply = self._exchange(worker, request, timeout_s)
-            except BaseException:  # e.g. parameters that cannot be pickled: never leak it
-                worker.kill()
-                self.workers_killed += 1
-                raise
-            if reply[0] == "retire":
-                worker.kill()
-                continue
-            if reply[0] in ("killed", "died"):
-                worker.kill()
-                self.workers_killed += 1
-                # Start the replacement now, so the next query does not wait for it.
-                threading.Thread(target=self._warm_quietly, daemon=True).start()
-                return reply
-            worker.path = path
-            self._release(worker)
+        worker = self._ready_worker(path)
+        try:
+            reply = self._exchange(worker, request, timeout_s)
+        except BaseException:  # e.g. parameters that cannot be pickled: never leak it
+            worker.kill()
+            self.workers_killed += 1
+            raise
+        if reply[0] in ("killed", "died"):
+            worker.kill()
+            self.workers_killed += 1
+            # Start the replacement now, so the next query does not wait for it.
+            threading.Thread(target=self._warm_quietly, daemon=True).start()
             return reply
-        return ("unavailable", "the worker did not take the request")
+        self._release(worker)
+        return reply
+
+    def _ready_worker(self, path: str) -> _Worker:
+        """A worker that has opened ``path`` and locked itself in.
+
+        Starting and opening are not counted in the query's time limit (a cold process
+        on a busy machine takes seconds); they have :data:`STARTUP_S` of their own.
+        """
+        for _ in range(2):  # a warm worker of another generation retires once
+            worker = self._acquire(path)
+            if worker.path == path:
+                return worker
+            reply = self._exchange(worker, ("open", path), STARTUP_S)
+            if reply[0] == "ready":
+                worker.path = path
+                return worker
+            worker.kill()
+            if reply[0] == "unavailable":
+                log.error("a console worker cannot open the graph: %s", reply[1])
+                raise GraphUnavailable("the graph database cannot be read right now; try again")
+            if reply[0] in ("killed", "died"):
+                raise GraphUnavailable("the console could not start a worker; try again")
+        raise GraphUnavailable("the console could not start a worker; try again")
 
     @staticmethod
     def _answer(reply: Reply, timeout_s: float) -> Rows:
@@ -441,7 +467,7 @@ def read_query(
         for row in raw:
             if time.monotonic() > deadline:
                 raise QueryTimeout(timeout_message(timeout_s))
-            rows.append([console_value(v, ids) for v in row])
+            rows.append([embedded_cell(v, ids) for v in row])
         return columns, rows, truncated, budget.notice()
     finally:
         watchdog.cancel()
