@@ -1,8 +1,13 @@
 """``gcx``: the command line of the Grand Challenges explorer.
 
 Exit codes: 0 done; 1 the input has problems (each printed as ``file:line: message``);
-2 wrong usage; 3 the graph database is unavailable or not loaded; 4 the query was
-refused or failed; 5 another ``gcx load`` is writing the same store (nothing changed).
+2 wrong usage; 3 the graph database is unavailable (unreachable, refused the login, or
+failed); 4 the query was refused or failed; 5 the database is reachable but no graph is
+loaded yet; 6 the database's own limits (memory, time) stopped a load; 7 another
+``gcx load`` is writing the same embedded store (it stops at once and changes nothing).
+
+3 and 5 differ so a script can tell "load now" from "wait and try again":
+``gcx load --if-empty`` does that in one step, and never replaces a graph.
 """
 
 from __future__ import annotations
@@ -19,22 +24,28 @@ from typing import Any, TextIO
 from graph import (
     NODE_KINDS,
     REL_TYPES,
+    GraphAlreadyLoaded,
+    GraphNotLoaded,
     GraphUnavailable,
+    LoadBusy,
+    LoadLimitExceeded,
     QueryError,
     QueryRefused,
+    QueryResult,
     Settings,
+    Store,
     coverage,
     load_settings,
     open_store,
+    run_checks,
 )
-from graph.analyses.coverage import describe
-from graph.store.base import QueryResult, Store
-from graph.store.housekeeping import LoadBusy
-from loaders import DatasetError, load
+from graph.analyses import csv_safe, describe, write_export
+from loaders import DatasetError, load, read_dataset, write_review
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_QUERY = 0, 1, 2, 3, 4
-#: ``gcx load`` found another load running on the same store (nothing was changed).
-EXIT_BUSY = 5
+EXIT_NOT_LOADED, EXIT_LOAD_LIMIT = 5, 6
+#: ``gcx load`` found another load writing the same embedded store (nothing was changed).
+EXIT_BUSY = 7
 #: Threads per gunicorn worker under ``gcx serve --prod``.
 GUNICORN_THREADS = 8
 
@@ -49,12 +60,31 @@ def _print_counts(counts: dict[str, int], out: TextIO) -> None:
         print(f"  {rtype.value:<{width}}  {counts.get(rtype.value, 0):>7,}", file=out)
 
 
+def _already_loaded(store: Store, out: TextIO) -> bool:
+    """True (and says so) when ``store`` holds a graph; False when none is loaded yet."""
+    try:
+        info = store.info()
+    except GraphNotLoaded:
+        return False
+    print(
+        f"The {info.backend} store already holds a graph (version {info.version}, loaded "
+        f"{info.loaded_at}): nothing was loaded.",
+        file=out,
+    )
+    return True
+
+
 def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     folder = Path(args.dir) if args.dir else settings.dataset
     suggestions = Path(args.suggestions) if args.suggestions else None
     store = open_store(settings)
     try:
-        report = load(folder, store, suggestions=suggestions)
+        if args.if_empty and _already_loaded(store, out):
+            return EXIT_OK
+        report = load(folder, store, suggestions=suggestions, if_empty=args.if_empty)
+    except GraphAlreadyLoaded as exc:  # another load got there between the check and ours
+        print(f"{exc}; nothing was loaded.", file=out)
+        return EXIT_OK
     except DatasetError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -139,9 +169,9 @@ def _print_result(result: QueryResult, fmt: str, out: TextIO) -> None:
         return
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([_csv_safe(c) for c in result.columns])
+        writer.writerow([csv_safe(c) for c in result.columns])
         for row in result.rows:
-            writer.writerow([_csv_safe(_cell(v)) for v in row])
+            writer.writerow([csv_safe(_cell(v)) for v in row])
         return
     cells = [[_cell(v).replace("\n", " ") for v in row] for row in result.rows]
     widths = [
@@ -166,11 +196,6 @@ def _print_result(result: QueryResult, fmt: str, out: TextIO) -> None:
     print(note, file=out)
 
 
-def _csv_safe(cell: str) -> str:
-    """Neutralise spreadsheet formulas in exported cells."""
-    return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
-
-
 def cmd_query(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     params = dict(args.param or [])
     store: Store
@@ -181,7 +206,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from graph.analyses.suggest import suggest, write_review  # scikit-learn loads only when needed
+    from graph.analyses.suggest import suggest  # scikit-learn loads only when needed
 
     target = Path(args.output)
     if args.output != "-" and target.exists() and not args.force:
@@ -209,14 +234,29 @@ def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from graph.analyses.export import write_export
-
     with open_store(settings) as store:
         g = store.snapshot()
     written = write_export(g, args.format, Path(args.output))
     for path in written:
         print(f"Wrote {path} ({path.stat().st_size:,} bytes).", file=out)
     print(f"{g.number_of_nodes():,} nodes, {g.number_of_edges():,} relationships.", file=out)
+    return EXIT_OK
+
+
+def cmd_doctor(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    sample = read_dataset(settings.dataset)
+    with open_store(settings) as store:
+        checks = run_checks(store, sample)
+    for check in checks:
+        print(f"{check.status:<4}  {check.name}: {check.detail}", file=out)
+    failed = [c.name for c in checks if c.status == "fail"]
+    if failed:
+        print(f"Failed: {', '.join(failed)}.", file=out)
+        return EXIT_UNAVAILABLE
+    warned = sum(c.status == "warn" for c in checks)
+    print(
+        f"No check failed ({warned} to read: warn)." if warned else "All checks passed.", file=out
+    )
     return EXIT_OK
 
 
@@ -240,6 +280,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
             "--bind", f"{args.host}:{args.port}", "--access-logfile", "-", "web:create_app()",
         ]  # fmt: skip
         os.execv(sys.executable, argv)  # noqa: S606 - a fixed argv, no shell
+    # Imported here: Flask and the explorer load only for the one command that serves them.
     from web import create_app
 
     app = create_app({"GCX_SETTINGS": settings})
@@ -285,6 +326,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REVIEW.csv",
         help="a reviewed `gcx suggest` file: load its accepted rows as inferred links",
     )
+    p.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="load only when the store holds no graph yet; never replace one (first start)",
+    )
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("stats", help="counts per label and relationship type, and coverage")
@@ -322,6 +368,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser(
+        "doctor",
+        help="first-contact checklist: connectivity, version, constraints, a timed sample "
+        "load (rolled back), the user's roles, the console's time limit",
+    )
+    p.set_defaults(func=cmd_doctor)
+
     p = sub.add_parser("serve", help="run the web explorer (gunicorn with --prod)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=_port, default=5000, help="port to listen on (5000)")
@@ -343,6 +396,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         code: int = args.func(args, settings, out)
         return code
+    except LoadLimitExceeded as exc:
+        print(f"gcx load: {exc}", file=sys.stderr)
+        return EXIT_LOAD_LIMIT
     except QueryRefused as exc:
         print(f"gcx: refused: {exc}", file=sys.stderr)
         return EXIT_QUERY
@@ -352,6 +408,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except LoadBusy as exc:
         print(f"gcx: {exc}", file=sys.stderr)
         return EXIT_BUSY
+    except GraphNotLoaded as exc:
+        print(f"gcx: {exc}", file=sys.stderr)
+        return EXIT_NOT_LOADED
     except GraphUnavailable as exc:
         print(f"gcx: graph database unavailable ({settings.db_path}): {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE

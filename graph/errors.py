@@ -4,9 +4,12 @@ from __future__ import annotations
 
 __all__ = [
     "ConsoleBusy",
+    "GraphAlreadyLoaded",
     "GraphError",
     "GraphNotLoaded",
     "GraphUnavailable",
+    "LoadBusy",
+    "LoadLimitExceeded",
     "NotFound",
     "QueryError",
     "QueryRefused",
@@ -23,7 +26,22 @@ class GraphUnavailable(GraphError):
 
 
 class GraphNotLoaded(GraphUnavailable):
-    """No graph has been loaded yet into the configured store."""
+    """No graph has been loaded yet into the configured store (CLI: exit 5)."""
+
+
+class GraphAlreadyLoaded(GraphError):
+    """A load asked to fill an empty store found a graph there, and left it alone."""
+
+
+class LoadLimitExceeded(GraphError):
+    """The database's own limits stopped a load (memory, time); it was rolled back.
+
+    The message names the setting to raise. Not retried: the same load would stop again.
+    """
+
+
+class LoadBusy(GraphUnavailable):
+    """Another load is writing this embedded store right now (CLI: exit 7)."""
 
 
 class ConsoleBusy(GraphUnavailable):

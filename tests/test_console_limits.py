@@ -137,7 +137,7 @@ def test_deep_parameters_are_a_400_and_leave_no_process_behind(client: FlaskClie
         deep = [deep]
     for _ in range(20):
         response = client.post("/api/query", json={"query": "RETURN $p", "params": {"p": deep}})
-        assert "nested" in _error(response, 400)
+        assert "deep" in _error(response, 400)
     assert _children() <= before
 
 

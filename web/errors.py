@@ -17,8 +17,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from graph import GraphUnavailable, NotFound, QueryError
-from graph.errors import ConsoleBusy
+from graph import ConsoleBusy, GraphUnavailable, NotFound, QueryError
 
 __all__ = [
     "BadRequest",

@@ -19,7 +19,7 @@ and ``static/query.js`` show a cell.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 __all__ = [
@@ -157,8 +157,12 @@ def embedded_cell(value: Any, ids: dict[str, str] | None = None) -> Any:
 # -- Neo4j --------------------------------------------------------------------------------
 
 
-def neo4j_cell(value: Any) -> Any:
-    """A Neo4j driver value as a console cell (see the module docstring)."""
+def neo4j_cell(value: Any, scalar: Callable[[Any], Any] = lambda v: v) -> Any:
+    """A Neo4j driver value as a console cell (see the module docstring).
+
+    ``scalar`` turns the driver's temporal and spatial values into plain ones (the store
+    knows how); it runs before lists are walked, since some of those values are tuples.
+    """
     import neo4j.graph
 
     if isinstance(value, neo4j.graph.Node):
@@ -173,12 +177,12 @@ def neo4j_cell(value: Any) -> Any:
         )
     if isinstance(value, neo4j.graph.Path):
         return path_cell(
-            [neo4j_cell(n) for n in value.nodes], [neo4j_cell(r) for r in value.relationships]
+            [neo4j_cell(n, scalar) for n in value.nodes],
+            [neo4j_cell(r, scalar) for r in value.relationships],
         )
     if isinstance(value, Mapping):
-        return {str(k): neo4j_cell(v) for k, v in value.items()}
+        return {str(k): neo4j_cell(v, scalar) for k, v in value.items()}
+    value = scalar(value)
     if isinstance(value, list | tuple):
-        return [neo4j_cell(v) for v in value]
-    if hasattr(value, "to_native"):  # neo4j.time values
-        return value.to_native()
+        return [neo4j_cell(v, scalar) for v in value]
     return value

@@ -15,20 +15,23 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from typing import Any
 
 import networkx as nx
 
 from graph.console.readonly import checked_text
 from graph.data import GraphData, Snapshot
-from graph.errors import QueryError
+from graph.errors import GraphUnavailable, QueryError
 from graph.settings import LIMITS, Settings
+from graph.store.values import check_params, timedelta_duration
 
 __all__ = ["QueryResult", "Store", "StoreInfo"]
 
-#: Types a console parameter may have (JSON values).
-_PARAM_TYPES = (str, int, float, bool, type(None), list, dict)
+#: Seconds a request waits for another request's snapshot read before it answers
+#: "unavailable" (a stuck read must not queue every request behind it).
+SNAPSHOT_WAIT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -54,61 +57,16 @@ class QueryResult:
     notice: str = ""
 
 
-#: Deepest nesting and most values a console query's parameters may have.
-MAX_PARAM_DEPTH = 32
-MAX_PARAM_VALUES = 100_000
-
-
-def _check_value(name: str, value: Any, depth: int, count: list[int]) -> None:
-    """Refuse a parameter value nested too deep, too large, or not valid text."""
-    count[0] += 1
-    if depth > MAX_PARAM_DEPTH:
-        raise QueryError(f"parameter {name!r} is nested deeper than {MAX_PARAM_DEPTH} levels")
-    if count[0] > MAX_PARAM_VALUES:
-        raise QueryError(f"the parameters hold more than {MAX_PARAM_VALUES:,} values")
-    if isinstance(value, str):
-        if any(0xD800 <= ord(c) <= 0xDFFF for c in value):
-            raise QueryError(f"parameter {name!r} holds a character that is not text")
-    elif isinstance(value, list):
-        for item in value:
-            _check_value(name, item, depth + 1, count)
-    elif isinstance(value, dict):
-        for key, item in value.items():
-            if not isinstance(key, str):
-                raise QueryError(f"parameter {name!r} has a key that is not text")
-            _check_value(name, key, depth + 1, count)
-            _check_value(name, item, depth + 1, count)
-    elif not isinstance(value, _PARAM_TYPES):
-        raise QueryError(f"parameter {name!r} must be a JSON value")
-    elif isinstance(value, float) and not math.isfinite(value):
-        raise QueryError(f"parameter {name!r} must be a finite number")
-
-
-def _check_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    if params is None:
-        return {}
-    if not isinstance(params, Mapping):
-        raise QueryError("parameters must be an object of names to values")
-    out: dict[str, Any] = {}
-    count = [0]
-    for key, value in params.items():
-        if not isinstance(key, str) or not key.isidentifier():
-            raise QueryError(f"parameter name {key!r} is not a valid identifier")
-        if not isinstance(value, _PARAM_TYPES):
-            raise QueryError(f"parameter {key!r} must be a JSON value")
-        _check_value(key, value, 1, count)
-        out[key] = value
-    return out
-
-
 def jsonable(value: Any) -> Any:
     """Turn a driver value (node, relationship, date, ...) into plain JSON data."""
     if value is None or isinstance(value, str | int | bool):
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | clock_time):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return timedelta_duration(value)
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
@@ -131,9 +89,14 @@ class Store(ABC):
         self._snapshot: tuple[StoreInfo, Snapshot] | None = None
 
     # -- public API --------------------------------------------------------------------
-    def replace(self, data: GraphData) -> StoreInfo:
-        """Replace the whole graph with ``data``, atomically: readers see old or new."""
-        return self._replace(data)
+    def replace(self, data: GraphData, *, if_empty: bool = False) -> StoreInfo:
+        """Replace the whole graph with ``data``, atomically: readers see old or new.
+
+        With ``if_empty``, load only into a store that holds no graph: the check and the
+        write are one step (no other load can slip in between), and when a graph is
+        there, :class:`graph.errors.GraphAlreadyLoaded` is raised and nothing changes.
+        """
+        return self._replace(data, if_empty)
 
     def info(self) -> StoreInfo:
         """The data version, load time, counts per label and type, and dataset metadata."""
@@ -155,13 +118,20 @@ class Store(ABC):
         ``snapshot()`` separately could straddle a reload.
         """
         info = self.info()
-        with self._snapshot_lock:
+        if not self._snapshot_lock.acquire(timeout=SNAPSHOT_WAIT_S):
+            raise GraphUnavailable(
+                f"another request has been reading the graph for over {SNAPSHOT_WAIT_S:.0f} s; "
+                "try again shortly"
+            )
+        try:
             if self._snapshot is None or self._snapshot[0].version != info.version:
                 # The backend reports the info of the generation it actually read: a
                 # reload between info() and the read must not pair new data with old info.
                 read_info, graph = self._read_graph()
                 self._snapshot = (read_info, nx.freeze(graph))
             return self._snapshot
+        finally:
+            self._snapshot_lock.release()
 
     def query(
         self,
@@ -182,7 +152,7 @@ class Store(ABC):
         if len(cypher) > LIMITS.query_chars:
             raise QueryError(f"the query is longer than {LIMITS.query_chars:,} characters")
         text = checked_text(cypher)  # the canonical text the check read: what the engine runs
-        bound = _check_params(params)
+        bound = check_params(params)
         timeout = self.settings.query_timeout_s if timeout_s is None else timeout_s
         cap = self.settings.query_max_rows if max_rows is None else max_rows
         if not 0 < timeout <= 300:
@@ -210,7 +180,7 @@ class Store(ABC):
 
     # -- per-backend hooks -------------------------------------------------------------
     @abstractmethod
-    def _replace(self, data: GraphData) -> StoreInfo: ...
+    def _replace(self, data: GraphData, if_empty: bool) -> StoreInfo: ...
 
     @abstractmethod
     def _info(self) -> StoreInfo: ...

@@ -3,7 +3,7 @@ leftovers of loads that were killed (SIGKILL, power loss) removed by the next lo
 
 A load holds an exclusive ``flock`` on ``.<name>.load.lock`` beside the database link for
 its whole run; a second load finds it held and stops at once with :class:`LoadBusy`
-(``gcx load`` exit code 5) instead of racing the first. The kernel frees the lock when the
+(``gcx load`` exit code 7) instead of racing the first. The kernel frees the lock when the
 holder dies, however it dies, so a killed load never blocks the next one, which then
 prunes what the killed one left: its staging folder, its half-written generation (a
 database file without a sidecar) and that file's engine side files, stray engine side
@@ -20,15 +20,11 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from graph.errors import GraphUnavailable
+from graph.errors import LoadBusy
 
 __all__ = ["LoadBusy", "load_lock", "prune_leftovers"]
 
 log = logging.getLogger(__name__)
-
-
-class LoadBusy(GraphUnavailable):
-    """Another load is writing this store right now."""
 
 
 @contextlib.contextmanager
