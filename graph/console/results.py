@@ -163,7 +163,7 @@ def neo4j_cell(value: Any, scalar: Callable[[Any], Any] = lambda v: v) -> Any:
     ``scalar`` turns the driver's temporal and spatial values into plain ones (the store
     knows how); it runs before lists are walked, since some of those values are tuples.
     """
-    import neo4j.graph
+    import neo4j.graph  # the driver is loaded only where a Neo4j store answers
 
     if isinstance(value, neo4j.graph.Node):
         return node_cell(sorted(value.labels)[0] if value.labels else "", dict(value.items()))

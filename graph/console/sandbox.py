@@ -120,7 +120,7 @@ def _engine_error(exc: BaseException, query: str) -> Reply:
 
 
 def _open(path: str) -> Any:
-    import ladybug
+    import ladybug  # the engine is loaded in the worker only, never in the web process
 
     return ladybug.Database(
         path,
@@ -133,6 +133,7 @@ def _open(path: str) -> Any:
 
 def _serve(conn: Connection) -> None:
     """A worker's loop: open the first request's generation, lock in, answer requests."""
+    # The worker's own imports: the web process never loads them.
     import importlib
 
     from graph.console.confine import confine
@@ -429,7 +430,7 @@ def read_query(
     can, and the deadline is enforced on fetch and conversion. What this cannot stop, the
     worker pool that calls it stops by killing the process.
     """
-    import ladybug
+    import ladybug  # the engine is loaded in the worker only, never in the web process
 
     conn = ladybug.Connection(db)
     conn.set_query_timeout(max(1, int(timeout_s * 1000)))
