@@ -51,16 +51,10 @@ def _clean(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if not k.startswith("_")}
 
 
-def _write_failure(exc: RuntimeError) -> str:
-    """A sentence for an engine that could not write a new database file."""
+def _no_address_space(exc: RuntimeError) -> bool:
+    """Whether the engine failed to map memory (e.g. under ``ulimit -v``)."""
     text = str(exc).lower()
-    if "mmap" in text or "allocate" in text:
-        return (
-            "the database engine could not reserve its address space (it maps a large "
-            "range of virtual memory, not RAM): lift the limit (`ulimit -v unlimited`) "
-            "and run `gcx load` again"
-        )
-    return "the database engine could not write the new graph file (see the log)"
+    return "mmap" in text or "allocate" in text
 
 
 class EmbeddedStore(Store):
@@ -160,7 +154,9 @@ class EmbeddedStore(Store):
         )
 
     def _replace(self, data: GraphData, if_empty: bool) -> StoreInfo:
-        with load_lock(self.path):  # one load at a time (LoadBusy otherwise)
+        # One load at a time: a second one stops at once (LoadBusy); an --if-empty load
+        # waits for the first instead, and then finds the graph it loaded.
+        with load_lock(self.path, wait=if_empty):
             prune_leftovers(self.path, self.generations)
             return self._replace_locked(data, if_empty)
 
@@ -202,8 +198,14 @@ class EmbeddedStore(Store):
         try:
             counts = write_graph(target, data)  # graph/store/bulk.py
         except RuntimeError as exc:
-            log.error("the engine could not write %s: %s", target.name, exc)
-            raise GraphUnavailable(_write_failure(exc)) from exc
+            if not _no_address_space(exc):
+                raise
+            log.error("the engine could not reserve memory for %s: %s", target.name, exc)
+            raise GraphUnavailable(
+                "the database engine could not reserve its address space (it maps a large "
+                "range of virtual memory, not RAM): lift the limit (`ulimit -v unlimited`) "
+                "and run `gcx load` again"
+            ) from exc
         expected = data.counts()
         if counts != expected:
             raise GraphUnavailable(f"the database holds {counts} after writing {expected}")

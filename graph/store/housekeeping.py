@@ -28,13 +28,14 @@ log = logging.getLogger(__name__)
 
 
 @contextlib.contextmanager
-def load_lock(db_path: Path) -> Iterator[None]:
-    """Hold the store's load lock for the block, or raise :class:`LoadBusy` at once."""
+def load_lock(db_path: Path, *, wait: bool = False) -> Iterator[None]:
+    """Hold the store's load lock for the block; raise :class:`LoadBusy` at once when
+    another load holds it, or with ``wait`` wait for it."""
     db_path.parent.mkdir(parents=True, exist_ok=True)
     lock = db_path.parent / f".{db_path.name}.load.lock"
     with open(lock, "ab") as handle:
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(handle, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
         except BlockingIOError:
             raise LoadBusy(
                 "another `gcx load` is writing this graph right now; wait for it to "
