@@ -10,7 +10,16 @@ Web, CLI and notebooks all come in here::
 ``graph`` never imports ``web`` or ``loaders``.
 """
 
-from graph.analyses.addressing import Addressing, EvidencePath, addressing, partners_addressing
+from graph.analyses.addressing import (
+    Addressing,
+    AddressingStats,
+    EvidencePath,
+    ThemeAddressing,
+    addressing,
+    addressing_stats,
+    partners_addressing,
+    theme_addressing,
+)
 from graph.analyses.collaborators import Collaborator, Cover, collaborators, cover
 from graph.analyses.coverage import Coverage, coverage
 from graph.analyses.export import ExportFormat, export
@@ -39,6 +48,7 @@ __all__ = [
     "NODE_KINDS",
     "REL_TYPES",
     "Addressing",
+    "AddressingStats",
     "Collaborator",
     "Cover",
     "Coverage",
@@ -59,7 +69,9 @@ __all__ = [
     "Settings",
     "Store",
     "StoreInfo",
+    "ThemeAddressing",
     "addressing",
+    "addressing_stats",
     "collaborators",
     "cover",
     "coverage",
@@ -69,5 +81,6 @@ __all__ = [
     "load_settings",
     "open_store",
     "partners_addressing",
+    "theme_addressing",
     "theme_sector_matrix",
 ]

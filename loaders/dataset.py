@@ -15,7 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from graph.data import GraphData, Node, Rel, Value
-from graph.model import BASES, NODE_KINDS, REL_PROPERTIES, REL_TYPES, NodeKind, PropType, RelType
+from graph.model import (
+    BASES,
+    NODE_KINDS,
+    REL_PROPERTIES,
+    REL_TYPES,
+    Column,
+    NodeKind,
+    PropType,
+    RelType,
+)
+from loaders.curation import read_curation
 
 __all__ = [
     "LIST_SEPARATOR",
@@ -31,6 +41,7 @@ MAX_FILE_BYTES = 200 * 1024 * 1024
 REL_FILE = "relationships.csv"
 META_FILE = "meta.csv"
 REL_COLUMNS = ("type", "source", "target", *(p.name for p in REL_PROPERTIES))
+REL_OPTIONAL = tuple(p.name for p in REL_PROPERTIES if p.column is Column.OPTIONAL)
 META_COLUMNS = ("key", "value", "source_url")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,199}$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -82,9 +93,16 @@ class _Reader:
             self.incomplete.append(file)
 
     def rows(
-        self, name: str, columns: tuple[str, ...], required: bool = True
+        self,
+        name: str,
+        columns: tuple[str, ...],
+        required: bool = True,
+        optional: tuple[str, ...] = (),
     ) -> list[tuple[int, dict[str, str]]]:
-        """(line, row) of a CSV file whose header must be exactly ``columns`` (any order)."""
+        """(line, row) of a CSV file whose header must be exactly ``columns`` (any order).
+
+        Columns named in ``optional`` may be left out of the file; they read as empty.
+        """
         path = self.folder / name
         if not path.exists():
             if required:
@@ -131,7 +149,8 @@ class _Reader:
                 dupes = sorted({h for h in header if header.count(h) > 1})
                 self.unreadable(name, 1, f"duplicate columns: {', '.join(dupes)}")
                 return []
-            missing = [c for c in columns if c not in header_set]
+            missing = [c for c in columns if c not in header_set and c not in optional]
+            absent = [c for c in columns if c not in header_set and c in optional]
             extra = [c for c in header if c not in columns]
             if missing:
                 self.unreadable(name, 1, f"missing columns: {', '.join(missing)}")
@@ -156,7 +175,7 @@ class _Reader:
                     or max(map(len, record)) > MAX_FIELD
                     or _RISKY_START.search(_JOIN + _JOIN.join(record))
                 ):
-                    out.append((start, dict(zip(header, record, strict=True))))
+                    out.append((start, _row(header, record, absent)))
                     continue
                 bad = False
                 for col, cell in zip(header, record, strict=True):
@@ -177,7 +196,7 @@ class _Reader:
                         )
                         bad = True
                 if not bad:
-                    out.append((start, dict(zip(header, record, strict=True))))
+                    out.append((start, _row(header, record, absent)))
         except csv.Error as exc:
             if "field larger than field limit" in str(exc):
                 message = f"a field is longer than {MAX_FIELD:,} characters"
@@ -190,6 +209,13 @@ class _Reader:
                 message = f"is not valid CSV: {exc}"
             self.unreadable(name, line, message)
         return out
+
+
+def _row(header: list[str], record: list[str], absent: list[str]) -> dict[str, str]:
+    row = dict(zip(header, record, strict=True))
+    for col in absent:
+        row[col] = ""
+    return row
 
 
 def _show(text: str) -> str:
@@ -259,10 +285,13 @@ def read_dataset(folder: Path) -> GraphData:
     where: dict[str, tuple[str, int, NodeKind]] = {}
     value: Value
     for kind, spec in NODE_KINDS.items():
-        for line, row in reader.rows(spec.file, spec.property_names):
+        for line, row in reader.rows(spec.file, spec.columns, optional=spec.optional_columns):
             props: dict[str, Value] = {}
             ok = True
             for prop in spec.properties:
+                if prop.column is Column.DERIVED:
+                    props[prop.name] = None  # set from the curation files below
+                    continue
                 cell = row[prop.name]
                 if prop.type is PropType.STRING:  # the common case, without a call
                     good, value = True, (cell if cell.strip() else None)
@@ -298,7 +327,7 @@ def read_dataset(folder: Path) -> GraphData:
     unchecked = 0
     rels: list[Rel] = []
     seen_rels: dict[tuple[str, str, str], int] = {}
-    for line, row in reader.rows(REL_FILE, REL_COLUMNS):
+    for line, row in reader.rows(REL_FILE, REL_COLUMNS, optional=REL_OPTIONAL):
         rtype_text = row["type"].strip()
         try:
             rtype = RelType(rtype_text)
@@ -388,6 +417,9 @@ def read_dataset(folder: Path) -> GraphData:
                 raise ValueError
         except ValueError:
             reader.problem(META_FILE, 0, "map_challenge_count: expected a whole number")
+
+    # curation.csv and sectors.csv: the judged links and sectors (loaders.curation).
+    rels.extend(read_curation(reader, nodes, rels, checkable=not partial_nodes))
 
     if reader.problems:
         raise DatasetError(reader.problems)

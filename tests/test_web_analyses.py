@@ -55,7 +55,7 @@ def add_formula_partner(folder: Path) -> None:
         f.write("formula-partner,Formula Partner,,,,,,,false,,https://example.org/formula\n")
     with (folder / "commitments.csv").open("a", encoding="utf-8") as f:
         f.write(
-            "commitment-formula-1,Formula,We will work on course requirements.,Beyond100K,,,,"
+            "commitment-formula-1,Formula,,We will work on course requirements.,Beyond100K,,,,"
             "https://example.org/formula\n"
         )
     with (folder / "relationships.csv").open("a", encoding="utf-8") as f:
@@ -212,7 +212,7 @@ def test_collaborators_page_lists_ranked_partners_with_why_evidence_and_basis(
     assert parse(ranked).partners == [c.partner for c in expected]
     assert "works on 3 of the same challenges" in ranked  # the why sentence
     assert "Evidence: 3 shared challenges" in ranked
-    assert "via a project team" in ranked and "WORKS_ON" in ranked
+    assert "through a project team" in ranked and "WORKS_ON" in ranked
     assert 'class="basis basis-stated"' in ranked
     assert "Catalyst" in ranked  # the shared challenges are catalysts
     assert 'value="American Institutes for Research"' in html  # the form keeps the partner
@@ -299,10 +299,11 @@ def test_stated_and_inferred_links_are_told_apart_and_can_be_left_out(odd: Flask
     assert "formula-partner" not in {p["partner"] for p in stated["on_each"][STATE]}
 
     row = {r["challenge"]: r for r in odd.get("/api/gaps").get_json()["ranked"]}[STATE]
-    assert row["partners"] == {"stated": 1, "inferred": 1, "total": 2}
+    # stated: the focus area's funder; inferred: formula-partner
+    assert row["partners"] == {"stated": 2, "inferred": 1, "total": 3}
     assert row["commitments"] == {"stated": 0, "inferred": 1, "total": 1}
     row0 = {r["challenge"]: r for r in odd.get("/api/gaps?inferred=0").get_json()["ranked"]}
-    assert row0[STATE]["partners"]["total"] == 1
+    assert row0[STATE]["partners"]["total"] == 2
 
     html = odd.get("/gaps").get_data(as_text=True)
     assert "+1 inferred" in html

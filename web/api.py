@@ -44,10 +44,11 @@ def _with_url(item: dict[str, Any]) -> dict[str, Any]:
 @bp.get("/stats")
 def stats() -> Response:
     info = get_info()
-    view = overview(get_snapshot())
+    g = get_snapshot()
+    view = overview(g)
     return jsonify(
         {
-            **describe(info),
+            **describe(info, g),
             "meta": info.meta,
             "catalysts": [_with_url(c) for c in view["catalysts"]],
         }

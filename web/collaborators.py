@@ -11,7 +11,6 @@ challenges are checkboxes. The helpers here also feed the partner page and the J
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, redirect, render_template, url_for
@@ -45,7 +44,9 @@ MAX_LIMIT = 100
 MAX_CHALLENGES = 104
 
 _TIER_WORDS = {
+    "team": "same project team",
     "challenge": "shares challenges",
+    "activity": "same activity",
     "focus_area": "shares focus areas",
     "theme": "shares themes",
 }
@@ -55,53 +56,17 @@ def path_view(g: Snapshot, path: EvidencePath) -> dict[str, Any]:
     """An evidence path for a template: node cards and each link with its basis."""
     return {
         "via": path.via,
+        "words": path.words,
+        "role": path.role,
+        "curated": path.curated,
         "basis": path.basis,
         "nodes": [card(g, n) for n in path.nodes],
         "rels": [{"type": r, "basis": b} for r, b in zip(path.rels, path.bases, strict=True)],
     }
 
 
-@dataclass(frozen=True)
-class Shared:
-    """One thing two partners share (a challenge, focus area or theme), ready to show."""
-
-    item: dict[str, Any]
-    basis: str
-    weight: float
-    partners: int
-    theirs: tuple[dict[str, Any], ...]
-    own: tuple[dict[str, Any], ...]
-
-
 def collaborator_view(g: Snapshot, c: Collaborator) -> dict[str, Any]:
-    """One suggestion for a template: the partner card, why, and what is shared, with paths."""
-    shared: list[Shared] = []
-    for s in c.challenges:
-        shared.append(
-            Shared(
-                card(g, s.challenge),
-                s.basis,
-                s.weight,
-                s.partners,
-                tuple(path_view(g, p) for p in s.theirs),
-                tuple(path_view(g, p) for p in s.own),
-            )
-        )
-    if c.tier != "challenge":
-        for f in c.focus_areas:
-            shared.append(
-                Shared(
-                    card(g, f.focus_area),
-                    f.basis,
-                    f.weight,
-                    f.partners,
-                    tuple(path_view(g, p) for p in f.theirs),
-                    tuple(path_view(g, p) for p in f.own),
-                )
-            )
-    if c.tier == "theme":
-        for t in c.themes:
-            shared.append(Shared(card(g, t.theme), t.basis, t.weight, t.partners, (), ()))
+    """One suggestion for a template: the partner card, why, and every shared thread."""
     return {
         "partner": card(g, c.partner),
         "tier": c.tier,
@@ -109,7 +74,19 @@ def collaborator_view(g: Snapshot, c: Collaborator) -> dict[str, Any]:
         "score": c.score,
         "basis": c.basis,
         "why": c.why,
-        "shared": shared,
+        "shared": [
+            {
+                "kind": s.kind,
+                "item": card(g, s.id),
+                "basis": s.basis,
+                "weight": s.weight,
+                "partners": s.partners,
+                "complementary": s.complementary,
+                "theirs": [path_view(g, p) for p in s.theirs],
+                "own": [path_view(g, p) for p in s.own],
+            }
+            for s in c.shared
+        ],
     }
 
 

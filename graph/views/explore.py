@@ -325,6 +325,9 @@ def overview(g: Snapshot) -> dict[str, Any]:
 def _path_entry(g: Snapshot, path: EvidencePath) -> dict[str, Any]:
     return {
         "via": path.via,
+        "words": path.words,
+        "role": path.role,
+        "curated": path.curated,
         "basis": path.basis,
         "nodes": [card(g, n) for n in path.nodes],
         "rels": [{"type": r, "basis": b} for r, b in zip(path.rels, path.bases, strict=True)],
