@@ -219,8 +219,8 @@ def _link(
         reader.problem(
             file,
             line,
-            f"evidence {_short(evidence)} is not a verbatim part of {node.id!r}'s own "
-            f"{' or '.join(fields)}: quote its words exactly",
+            f"evidence {_short(evidence)} is not a verbatim part of the {' or '.join(fields)} "
+            f"of {node.id!r}: quote its words exactly",
         )
         ok = False
     if not ok:
@@ -259,7 +259,7 @@ def _read_sectors(reader: _Reader, by_id: dict[str, Node], checkable: bool) -> N
             reader.problem(
                 file,
                 line,
-                f"evidence {_short(evidence)} is not a verbatim part of {pid!r}'s row in "
+                f"evidence {_short(evidence)} is not a verbatim part of the row of {pid!r} in "
                 "partners.csv: quote its words exactly",
             )
             ok = False

@@ -23,6 +23,8 @@ def test_stats_has_counts_version_and_the_coverage_line(client: FlaskClient) -> 
     assert body["coverage"]["map_total"] == 104
     assert body["coverage"]["line"].startswith("27 of the map's 104 challenges")
     assert body["version"] and body["catalysts"]
+    assert body["addressing"]["partners"] >= 140
+    assert body["addressing"]["links"]["curated"] > 0
 
 
 def test_themes_lists_seven_with_counts_and_links(client: FlaskClient) -> None:

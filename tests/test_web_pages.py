@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from graph import addressing, coverage
+from graph import addressing, addressing_stats, coverage
 from graph.backends import open_store
 from graph.settings import Settings
 from graph.store.base import Store
@@ -108,6 +108,8 @@ def test_overview_shows_counts_with_the_coverage_line_themes_and_catalysts(
     main = html[html.index("<main") : html.index("</main>")]
     assert line in main
     assert "192</span> partners" in main
+    said = addressing_stats(shared_store.snapshot()).line.replace("'", "&#39;")
+    assert said in main and "of 192 partners address part of the map" in said
     assert main.count('href="/themes/theme-') == 7
     assert f'href="/challenges/{COLLAB}"' in main
 

@@ -1,10 +1,11 @@
-"""The overview page: what the map is, counts with coverage, the themes and catalysts."""
+"""The overview page: what the map is, counts with coverage, who addresses how much of
+it (in words), the themes and catalysts."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from graph import coverage
+from graph import addressing_stats, coverage
 from graph.views import overview
 from web.db import get_info, get_snapshot
 
@@ -16,9 +17,11 @@ bp = Blueprint("overview", __name__)
 @bp.get("/")
 def index() -> str:
     info = get_info()
+    g = get_snapshot()
     return render_template(
         "index.html",
-        view=overview(get_snapshot()),
+        view=overview(g),
         coverage=coverage(info),
+        addressing=addressing_stats(g),
         meta=info.meta,
     )
