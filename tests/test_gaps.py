@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 
+import networkx as nx
 import pytest
 
 from graph import NotFound, Store, coverage
@@ -19,7 +20,10 @@ from graph.analyses.gaps import (
     leverage_chart_svg,
     theme_sector_matrix,
 )
+from graph.analyses.nearby import nearby, nearby_counts
+from graph.data import Snapshot
 from graph.model import SECTORS
+from graph.model import NodeKind as K
 from graph.model import RelType as R
 from tests.small_graph import rel, small_graph
 
@@ -181,3 +185,60 @@ def test_bundled_matrix_has_a_row_for_catalysts_without_a_theme(shared_store: St
     assert len(unknown) <= 4
     assert sum(m.count(None, s) for s in m.sectors) > 0
     ET.fromstring(leverage_chart_svg(gaps(shared_store.snapshot())))
+
+
+# -- ties and who works nearby -------------------------------------------------------------
+
+
+def _tied() -> Snapshot:
+    """Four ordinary challenges with one partner each or none; t holds x1, x2 and y.
+
+    x1: p by a stated link; x2: q by an inferred link only (same score as x1); y and z:
+    nobody (same score), but y shares theme t with x1 and x2, z has no theme.
+    """
+    from graph.data import Node, to_networkx
+
+    nodes = [Node(K.PARTNER, {"id": p, "name": p.upper()}) for p in "pq"]
+    nodes += [
+        Node(K.CHALLENGE, {"id": c, "name": c, "catalyst": False}) for c in ("x1", "x2", "y", "z")
+    ]
+    nodes += [Node(K.THEME, {"id": "t", "name": "T"})]
+    nodes += [Node(K.COMMITMENT, {"id": m, "name": m, "text": "-"}) for m in ("mp", "mq")]
+    rels = [rel(R.MADE, "p", "mp"), rel(R.MADE, "q", "mq")]
+    rels += [rel(R.ADDRESSES, "mp", "x1"), rel(R.ADDRESSES, "mq", "x2", "inferred")]
+    rels += [rel(R.IN_THEME, c, "t") for c in ("x1", "x2", "y")]
+    return nx.freeze(to_networkx(nodes, rels))
+
+
+def test_ties_are_broken_by_evidence_and_say_so() -> None:
+    report = gaps(_tied())
+    assert [r.challenge for r in report.ranked] == ["z", "y", "x2", "x1"]
+    z, y, x2, x1 = report.ranked
+    # z and y: nobody on either; nobody works near z, two partners work near y
+    assert (z.nearby, y.nearby) == (0, 2) and z.gap_score == y.gap_score == 1.0
+    assert z.tie.startswith("1 of 2 tied at 1.00") and "2 working nearby" in y.tie
+    # x2 and x1: one partner each; x2's is known only by an inferred link
+    assert (x2.partners, x1.partners) == (Split(0, 1), Split(1, 0))
+    assert "0 partners from a stated source" in x2.tie
+    assert "stated source" in report.tie_rule and report.to_dict()["tie_rule"]
+
+
+def test_who_works_nearby_lists_siblings_and_theme_wide_partners() -> None:
+    g = small_graph()
+    near = nearby(g, "c4")  # c4 shares theme t2 with c3 (c stated, e inferred)
+    assert [(n.partner, n.group, n.basis) for n in near.siblings] == [
+        ("c", "sibling", "stated"),
+        ("e", "sibling", "inferred"),
+    ]
+    assert near.siblings[0].on == ("c3",) and "\u2018Three\u2019" in near.siblings[0].why
+    assert near.theme_wide == ()
+    assert nearby_counts(g)["c4"] == 2
+    extra = small_graph([rel(R.ADDRESSES, "g", "t2", "inferred")])
+    assert [n.partner for n in nearby(extra, "c4").theme_wide] == ["g"]
+    with pytest.raises(NotFound):
+        nearby(g, "t1")
+
+
+def test_theme_level_partners_count_in_their_theme_row() -> None:
+    m = theme_sector_matrix(small_graph([rel(R.ADDRESSES, "g", "t2", "inferred")]))
+    assert "g" in m.cells[("t2", "Unknown")]

@@ -262,3 +262,37 @@ def test_no_graph_loaded_is_a_503_page_that_says_what_to_do(tmp_path: Path) -> N
     response = client.get("/")
     assert response.status_code == 503
     assert "gcx load" in response.get_data(as_text=True)
+
+
+def _outside_disclosures(html: str) -> str:
+    return re.sub(r"<details.*?</details>", "", html, flags=re.S)
+
+
+@pytest.mark.parametrize(
+    ("url", "note"),
+    [
+        ("/partners/academy-for-urban-school-leadership", "page filter: commitment="),
+        ("/partners/agile-mind", "(EdSurge, July 2017)"),
+        ("/challenges/catalyst-relevant-professional-growth-during-the-school-day", "stored pages"),
+        ("/nodes/activity-collaboration-grant-125", "text rendered from HTML"),
+    ],
+)
+def test_harvest_and_matching_notes_sit_behind_sources_and_notes(
+    client: FlaskClient, url: str, note: str
+) -> None:
+    html = client.get(url).get_data(as_text=True)
+    main = html[html.index("<main") : html.index("</main>")]
+    assert note in main and "Sources and notes" in main
+    assert note not in _outside_disclosures(main)
+
+
+def test_commitments_show_their_short_title_and_partners_their_theme_level_work(
+    client: FlaskClient,
+) -> None:
+    html = client.get("/partners/academy-for-urban-school-leadership").get_data(as_text=True)
+    assert "<h3>Prepare and support 100 new, high-quality STEM teachers by 2016\u2026" in html
+    html = client.get("/partners/aspire-teacher-residency").get_data(as_text=True)
+    part = html[html.index("Themes it addresses as a whole") :]
+    assert 'href="/themes/theme-preparation"' in part and "by its own description" in part
+    assert "judged" in part  # a curated link says it was judged
+    assert "nonprofit" in html or "higher education" in html  # its sector

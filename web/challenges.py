@@ -1,9 +1,11 @@
-"""Challenge pages: the list, and each challenge with who addresses it and the evidence."""
+"""Challenge pages: the list, and each challenge with who addresses it and the evidence,
+and who works nearby (``#nearby``: same theme, the theme as a whole, suggested matches)."""
 
 from __future__ import annotations
 
 from flask import Blueprint, render_template
 
+from graph.analyses.nearby import nearby
 from graph.views import SubgraphRequest, card, challenge_detail, theme_colours
 from web.db import get_snapshot
 from web.params import get_bool, get_choice
@@ -12,6 +14,9 @@ from web.render import graph_block
 __all__ = ["bp"]
 
 bp = Blueprint("challenges", __name__, url_prefix="/challenges")
+
+#: Partners shown per "who works nearby" group (the rest are counted).
+NEARBY_SHOWN = 12
 
 
 @bp.get("", strict_slashes=False)
@@ -45,5 +50,7 @@ def show(node_id: str) -> str:
     return render_template(
         "challenge.html",
         view=view,
+        nearby=nearby(g, node_id),
+        nearby_shown=NEARBY_SHOWN,
         graph=graph_block(g, args, "Its neighbourhood and who addresses it"),
     )

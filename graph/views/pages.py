@@ -19,7 +19,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from graph.analyses.addressing import Addressing, EvidencePath, addressing
+from graph.analyses.addressing import (
+    Addressing,
+    EvidencePath,
+    ThemeAddressing,
+    addressing,
+    theme_addressing,
+)
 from graph.data import Snapshot
 from graph.errors import NotFound
 from graph.model import NodeKind as K
@@ -86,7 +92,7 @@ def evidence_path(g: Snapshot, path: EvidencePath) -> dict[str, Any]:
 
 
 def _addressing_entries(
-    g: Snapshot, found: Sequence[Addressing], other: str
+    g: Snapshot, found: Sequence[Addressing | ThemeAddressing], other: str
 ) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = [
         {
@@ -150,7 +156,8 @@ def challenge_detail(
 
 def partner_detail(g: Snapshot, partner_id: str) -> dict[str, Any]:
     """A partner: its commitments (full text), project teams, funded focus areas,
-    activities, and the challenges it addresses with the evidence."""
+    activities, the challenges it addresses with the evidence, and the themes it
+    addresses as a whole (``addresses_themes``)."""
     attrs = node(g, partner_id)
     if attrs["kind"] != K.PARTNER:
         raise NotFound(f"{partner_id!r} is not a partner")
@@ -169,4 +176,7 @@ def partner_detail(g: Snapshot, partner_id: str) -> dict[str, Any]:
         "activities": _linked(g, partner_id, R.TOOK_PART_IN, incoming=False),
         "possible_same_as": same,
         "addresses": _addressing_entries(g, addressing(g, partner=partner_id), "challenge"),
+        "addresses_themes": _addressing_entries(
+            g, theme_addressing(g, partner=partner_id), "theme"
+        ),
     }
