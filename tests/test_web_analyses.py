@@ -379,7 +379,7 @@ def test_gaps_page_shows_lacks_formula_chart_ranking_crowded_and_matrix(
     assert html.index('id="rank-h"') < html.index('id="formula-h"')
     assert html.index('id="rank-h"') < html.index('id="lacks-h"')
     for r in report.ranked:
-        assert f'href="/challenges/{r.challenge}#nearby"' in ranking
+        assert f'href="/challenges/{r.challenge}?suggested=1#nearby"' in ranking
     tied = [r for r in report.ranked if r.tie]
     assert tied and tied[0].tie in ranking and "Ties:" in ranking
     crowded = section(html, 'aria-labelledby="crowded-h"')
@@ -394,12 +394,19 @@ def test_a_challenge_page_says_who_works_nearby(client: FlaskClient, shared_stor
     g = shared_store.snapshot()
     top = gaps(g).ranked[0]
     near = nearby(g, top.challenge)
-    html = client.get(f"/challenges/{top.challenge}").get_data(as_text=True)
+    html = client.get(f"/challenges/{top.challenge}?suggested=1").get_data(as_text=True)
     part = section(html, 'aria-labelledby="nearby-h"')
     assert 'id="nearby"' in html
     assert f"On other challenges of the same theme ({len(near.siblings)})" in part
     assert f"On the theme as a whole ({len(near.theme_wide)})" in part
+    assert f"Suggested by their commitments&#39; words ({len(near.suggested)})" in part
     assert near.siblings and f'href="/partners/{near.siblings[0].partner}"' in part
+    # Without ?suggested=1 the page skips the suggestion model and offers it as a link.
+    plain = section(
+        client.get(f"/challenges/{top.challenge}").get_data(as_text=True),
+        'aria-labelledby="nearby-h"',
+    )
+    assert "Suggested by" not in plain and 'data-role="suggested"' in plain
 
 
 def test_every_matrix_cell_drills_down_to_exactly_its_partners(

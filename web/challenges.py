@@ -1,5 +1,6 @@
 """Challenge pages: the list, and each challenge with who addresses it and the evidence,
-and who works nearby (``#nearby``: same theme, the theme as a whole, suggested matches)."""
+and who works nearby (``#nearby``: same theme, the theme as a whole; with ``suggested=1``
+also the commitments the suggestion model matches, which costs a text-model pass)."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def show(node_id: str) -> str:
     return render_template(
         "challenge.html",
         view=view,
-        nearby=nearby(g, node_id),
+        nearby=nearby(g, node_id, suggestions=bool(get_bool("suggested", False))),
         nearby_shown=NEARBY_SHOWN,
         graph=graph_block(g, args, "Its neighbourhood and who addresses it"),
     )

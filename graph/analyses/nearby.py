@@ -57,6 +57,7 @@ class Nearby:
     siblings: tuple[NearbyPartner, ...]
     theme_wide: tuple[NearbyPartner, ...]
     suggested: tuple[NearbyPartner, ...]
+    suggestions_checked: bool = True
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -131,11 +132,16 @@ def nearby_counts(g: Snapshot, *, include_inferred: bool = True) -> dict[str, in
     return out
 
 
-def nearby(g: Snapshot, challenge: str, *, include_inferred: bool = True) -> Nearby:
+def nearby(
+    g: Snapshot, challenge: str, *, include_inferred: bool = True, suggestions: bool = True
+) -> Nearby:
     """The partners near ``challenge`` that do not address it: siblings, theme-wide, suggested.
 
     Each group lists stated partners first, then by how much they share, then by name.
-    Raises :class:`graph.errors.NotFound` when ``challenge`` is not a challenge.
+    ``suggestions=False`` leaves the suggested group out (``suggestions_checked`` says so):
+    the suggestion model costs a text-model import and a pass over every commitment,
+    which a page should pay only when asked. Raises :class:`graph.errors.NotFound` when
+    ``challenge`` is not a challenge.
     """
     if challenge not in g or g.nodes[challenge].get("kind") != NodeKind.CHALLENGE.value:
         raise NotFound(f"no challenge with id {challenge!r}")
@@ -169,7 +175,8 @@ def nearby(g: Snapshot, challenge: str, *, include_inferred: bool = True) -> Nea
             )
         items.sort(key=lambda n: (n.basis != "stated", -len(n.on), n.name.casefold(), n.partner))
         groups.append(tuple(items))
-    return Nearby(challenge, themes, groups[0], groups[1], _suggestions(g, challenge, own))
+    suggested = _suggestions(g, challenge, own) if suggestions else ()
+    return Nearby(challenge, themes, groups[0], groups[1], suggested, suggestions)
 
 
 def _suggestions(g: Snapshot, challenge: str, own: set[str]) -> tuple[NearbyPartner, ...]:
