@@ -32,7 +32,9 @@ __all__ = [
     "MAX_EVIDENCE",
     "SECTORS_COLUMNS",
     "SECTORS_FILE",
+    "read_curated_links",
     "read_curation",
+    "read_sectors",
 ]
 
 CURATION_FILE = "curation.csv"
@@ -65,7 +67,6 @@ class _Reader(Protocol):
         name: str,
         columns: tuple[str, ...],
         required: bool = True,
-        optional: tuple[str, ...] = (),
     ) -> list[tuple[int, dict[str, str]]]: ...
 
 
@@ -84,22 +85,31 @@ def _short(text: str) -> str:
     return repr(text) if len(text) <= 60 else repr(text[:57]) + "..."
 
 
-def read_curation(
-    reader: _Reader, nodes: list[Node], rels: list[Rel], *, checkable: bool = True
-) -> list[Rel]:
-    """Check ``curation.csv`` and ``sectors.csv`` against the dataset's nodes.
-
-    Returns the curated relationships to add (every problem goes to ``reader``), and
-    sets each partner's ``sector`` and ``sector_basis``: from ``sectors.csv`` where it
-    has a row, else ``stated`` when the partner row names a sector. ``checkable=False``
-    (a node file could not be read whole) skips the checks of ids against the nodes.
-    """
-    by_id = {n.id: n for n in nodes}
+def read_sectors(reader: _Reader, nodes: list[Node], *, checkable: bool = True) -> None:
+    """Check ``sectors.csv`` and set each partner's ``sector`` and ``sector_basis``: from
+    its row there, else ``stated`` when the partner row names a sector. Every problem
+    goes to ``reader``; ``checkable=False`` (a node file could not be read whole) skips
+    the checks of ids against the nodes."""
     for n in nodes:
         if n.kind is NodeKind.PARTNER:
             n.props["sector_basis"] = "stated" if n.props.get("sector") else None
-    _read_sectors(reader, by_id, checkable)
-    return _read_links(reader, by_id, rels, checkable)
+    _read_sectors(reader, {n.id: n for n in nodes}, checkable)
+
+
+def read_curated_links(
+    reader: _Reader, nodes: list[Node], rels: list[Rel], *, checkable: bool = True
+) -> list[Rel]:
+    """Check ``curation.csv`` against the dataset; the curated relationships to add (a
+    link ``rels`` already holds is not added again). Every problem goes to ``reader``."""
+    return _read_links(reader, {n.id: n for n in nodes}, rels, checkable)
+
+
+def read_curation(
+    reader: _Reader, nodes: list[Node], rels: list[Rel], *, checkable: bool = True
+) -> list[Rel]:
+    """Both files: :func:`read_sectors`, then :func:`read_curated_links`."""
+    read_sectors(reader, nodes, checkable=checkable)
+    return read_curated_links(reader, nodes, rels, checkable=checkable)
 
 
 def _read_links(

@@ -10,6 +10,7 @@ import networkx as nx
 import pytest
 
 from graph import NotFound, Store, coverage
+from graph.analyses.chart import leverage_chart_svg
 from graph.analyses.gaps import (
     FORMULA,
     Split,
@@ -17,7 +18,6 @@ from graph.analyses.gaps import (
     gaps,
     influence_centrality,
     leverage,
-    leverage_chart_svg,
     theme_sector_matrix,
 )
 from graph.analyses.nearby import nearby, nearby_counts

@@ -21,7 +21,6 @@ from functools import lru_cache
 from typing import Any
 
 from graph.analyses.addressing import addressing, theme_addressing
-from graph.analyses.suggest import suggest
 from graph.data import Snapshot
 from graph.errors import NotFound
 from graph.model import NodeKind, RelType
@@ -92,6 +91,8 @@ def _index(
 @lru_cache(maxsize=4)
 def _suggested(g: Snapshot) -> dict[str, list[tuple[str, float]]]:
     """Challenge -> (commitment, score) the model matches and the data does not link."""
+    from graph.analyses.suggest import suggest  # loads scikit-learn: only when asked
+
     out: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for s in suggest(g, top=1):
         if not s.existing and s.score > 0:
