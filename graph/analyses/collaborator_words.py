@@ -5,13 +5,27 @@ Kept apart from :mod:`graph.analyses.collaborators` (the ranking) so each stays 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Sequence
+from typing import Protocol
 
 from graph.analyses.addressing import EvidencePath
 from graph.data import Snapshot
 
-if TYPE_CHECKING:
-    from graph.analyses.collaborators import Shared
+
+class Shared(Protocol):
+    """What a sentence needs of a shared thread (``graph.analyses.collaborators.Shared``)."""
+
+    @property
+    def kind(self) -> str: ...
+    @property
+    def id(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def catalyst(self) -> bool: ...
+    @property
+    def theirs(self) -> Sequence[EvidencePath]: ...
+
 
 __all__ = ["LQ", "ROLE_WORDS", "RQ", "how", "list_words", "phrases", "sector_words"]
 
@@ -78,7 +92,7 @@ def _item(s: Shared) -> str:
     return name + (" (a catalyst)" if s.catalyst else "")
 
 
-def phrases(g: Snapshot, shared: list[Shared]) -> list[str]:
+def phrases(g: Snapshot, shared: Sequence[Shared]) -> list[str]:
     """Phrases for the why, in order; neighbours reached the same way share one phrase."""
     out: list[str] = []
     last_how = ""  # the open group: how its items are reached, and the items

@@ -285,21 +285,7 @@ def gaps(
                 gap_score=gap_score(lev, hands),
             )
         )
-    near = nearby_counts(g, include_inferred=include_inferred)
-    rows = [replace(r, nearby=near.get(r.challenge, 0)) for r in rows]
-    ranked = _with_ties(
-        sorted(
-            rows,
-            key=lambda r: (
-                -round(r.gap_score, 9),
-                -r.leverage,
-                r.partners.stated,
-                r.nearby,
-                r.name,
-                r.challenge,
-            ),
-        )
-    )
+    ranked = _rank(g, rows, include_inferred)
     by_id = {r.challenge: r for r in ranked}
     rows = [by_id[r.challenge] for r in rows]
     crowded = sorted(
@@ -313,6 +299,25 @@ def gaps(
         theme=theme,
         has_influence=bool(influence),
         lacks=_lacks(g, bool(influence), map_total),
+    )
+
+
+def _rank(g: Snapshot, rows: list[ChallengeGap], include_inferred: bool) -> list[ChallengeGap]:
+    """Highest gap score first; ties broken by evidence (:data:`TIE_RULE`) and said so."""
+    near = nearby_counts(g, include_inferred=include_inferred)
+    rows = [replace(r, nearby=near.get(r.challenge, 0)) for r in rows]
+    return _with_ties(
+        sorted(
+            rows,
+            key=lambda r: (
+                -round(r.gap_score, 9),
+                -r.leverage,
+                r.partners.stated,
+                r.nearby,
+                r.name,
+                r.challenge,
+            ),
+        )
     )
 
 
