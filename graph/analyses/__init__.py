@@ -7,22 +7,35 @@ exception: suggesting loads ``bm25s`` and its stemmer (about half a second), so 
 import it lazily, when they suggest.
 """
 
-from graph.analyses.addressing import Addressing, EvidencePath, addressing, partners_addressing
+from graph.analyses.addressing import (
+    Addressing,
+    AddressingStats,
+    EvidencePath,
+    ThemeAddressing,
+    addressing,
+    addressing_stats,
+    partners_addressing,
+    theme_addressing,
+)
 from graph.analyses.chart import leverage_chart_svg
-from graph.analyses.collaborators import Collaborator, Cover, collaborators, cover
+from graph.analyses.collaborators import Collaborator, Cover, Shared, collaborators, cover
 from graph.analyses.coverage import Coverage, coverage, describe
 from graph.analyses.export import ExportFormat, csv_safe, export, write_export
 from graph.analyses.gaps import (
+    TIE_RULE,
     WEIGHTS,
     CoverageMatrix,
     GapReport,
     gaps,
     theme_sector_matrix,
 )
+from graph.analyses.nearby import Nearby, NearbyPartner, nearby, nearby_counts
 
 __all__ = [
+    "TIE_RULE",
     "WEIGHTS",
     "Addressing",
+    "AddressingStats",
     "Collaborator",
     "Cover",
     "Coverage",
@@ -30,7 +43,12 @@ __all__ = [
     "EvidencePath",
     "ExportFormat",
     "GapReport",
+    "Nearby",
+    "NearbyPartner",
+    "Shared",
+    "ThemeAddressing",
     "addressing",
+    "addressing_stats",
     "collaborators",
     "cover",
     "coverage",
@@ -39,7 +57,10 @@ __all__ = [
     "export",
     "gaps",
     "leverage_chart_svg",
+    "nearby",
+    "nearby_counts",
     "partners_addressing",
+    "theme_addressing",
     "theme_sector_matrix",
     "write_export",
 ]
