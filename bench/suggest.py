@@ -2,7 +2,7 @@
 
 Usage::
 
-    python -m bench.suggest GOLD.csv [GOLD.csv ...] [--dataset DIR] [--out FILE]
+    python -m bench.suggest [GOLD.csv ...] [--dataset DIR] [--out FILE]
 
 Each gold file has the columns ``item``, ``outcome`` (``linked`` or ``none``) and
 ``target`` (a challenge or theme id; empty for ``none``), one row per link: the curators'
@@ -117,11 +117,16 @@ def render(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.suggest", description=__doc__)
-    parser.add_argument("gold", nargs="+", type=Path, help="curated gold CSV file(s)")
+    parser.add_argument(
+        "gold",
+        nargs="*",
+        type=Path,
+        help="curated gold CSV file(s) (default: DATASET/curation.csv)",
+    )
     parser.add_argument("--dataset", type=Path, default=BUNDLED_DATASET)
     parser.add_argument("--out", type=Path, help="write the figures as JSON here")
     args = parser.parse_args(argv)
-    results = measure(read_gold(args.gold), args.dataset)
+    results = measure(read_gold(args.gold or [args.dataset / "curation.csv"]), args.dataset)
     print(render(results))
     for method, r in results["methods"].items():
         if r["calibrated_threshold"] != r["shipped_threshold"]:

@@ -28,7 +28,7 @@ from graph.model import NodeKind as K
 from graph.model import RelType as R
 from graph.settings import BUNDLED_DATASET, Settings
 from loaders import REVIEW_COLUMNS, DatasetError, read_dataset, read_review, write_review
-from tests.conftest import run_cli
+from tests.conftest import ROOT, run_cli
 from tests.small_graph import rel
 
 FORTHCOMING = "commitment-achieving-student-success-through-excellence-in-teaching-asset-inc-1"
@@ -412,3 +412,28 @@ def test_a_pair_the_dataset_already_links_keeps_its_own_link(tmp_path: Path) -> 
     assert result.already_linked == [
         ("commitment-google-1", "the-diversity-of-pk-12-stem-teachers")
     ]
+
+
+def test_the_figures_in_the_docs_are_the_ones_measured_on_the_curation_log() -> None:
+    from bench.suggest import measure, read_gold
+
+    results = measure(read_gold([BUNDLED_DATASET / "curation.csv"]))
+    assert (results["judged"], len(results["not_judged"])) == (166, 160)
+    rows = {
+        "bm25": "| **BM25, `bm25s` + stemming (chosen)** |",
+        "tfidf": "| TF-IDF cosine (`scikit-learn`, what `gcx suggest` used before) |",
+    }
+    docs = (ROOT / "docs" / "analyses.md").read_text(encoding="utf-8").splitlines()
+    for method, r in results["methods"].items():
+        assert r["calibrated_threshold"] == ABSTAIN_BELOW[method]
+        (line,) = [x for x in docs if x.startswith(rows[method])]
+        rk, cv = r["ranking"], r["cross_validated"]
+        figures = [rk["precision_at_1"], rk["hit_at_3"]]
+        figures += [cv[k] for k in ("precision_at_1", "hit_at_3", "answered", "abstained")]
+        written = line.replace("*", "").split("|")[2:-1]
+        assert [float(x) for x in written] == [
+            round(figures[0], 3),
+            round(figures[1], 3),
+            ABSTAIN_BELOW[method],
+            *(round(f, 3) for f in figures[2:]),
+        ]
