@@ -1,7 +1,8 @@
 """The Explore builder: centres, depth, kinds and inferred links, all in the URL.
 
 ``/explore?center=ID&center=ID&depth=2&kinds=Partner,Challenge&inferred=0`` draws that
-subgraph; ``add=TEXT`` (the type-ahead box without script) resolves TEXT to a node and
+subgraph; with no centre it opens on a guided start (the themes with their challenges and
+catalysts, and a search box), and ``all=1`` draws the whole graph; ``add=TEXT`` (the type-ahead box without script) resolves TEXT to a node and
 redirects to the canonical URL; ``/explore/export.html`` downloads the same view as a
 standalone HTML file.
 """
@@ -14,9 +15,9 @@ from flask import Blueprint, Response, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from graph.settings import LIMITS
-from graph.views import KIND_ORDER, card, resolve
+from graph.views import KIND_ORDER, card, overview, resolve, theme_detail
 from web.db import get_snapshot
-from web.params import get_str
+from web.params import get_bool, get_str
 from web.render import export_html, graph_block, graph_payload, subgraph_args
 
 __all__ = ["bp"]
@@ -36,11 +37,24 @@ def index() -> str | BaseResponse:
         return redirect(url_for("explore.index", **new.args()))
     centers = [card(g, c) for c in args.centers]
     names = [str(c["name"]) for c in centers]
-    heading = "Around " + ", ".join(names) if names else "The graph"
+    whole = not centers and bool(get_bool("all", False))
+    heading = "Around " + ", ".join(names) if names else "The whole graph"
+    start = None
+    if not centers and not whole:
+        view = overview(g)
+        start = {
+            "themes": [
+                {**t, "challenges": theme_detail(g, t["id"])["challenges"]} for t in view["themes"]
+            ],
+            "catalysts": view["catalysts"],
+            "nodes": sum(view["counts"].values()),
+        }
     return render_template(
         "explore.html",
         args=args,
-        graph=graph_block(g, args, heading, explore_link=False),
+        graph=None if start else graph_block(g, args, heading, explore_link=False),
+        start=start,
+        whole=whole,
         centers=centers,
         all_kinds=KIND_ORDER,
         max_depth=LIMITS.subgraph_depth,
