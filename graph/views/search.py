@@ -42,7 +42,7 @@ CLOSE_SCORE = 4
 _CLOSE_RATIO = 80
 _CLOSE_MIN_LEN = 4
 _SMALL_WORDS = frozenset(
-    "a an and at for in of on or the to with & de del la le les des du".split()
+    ("a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to", "with", "de", "la")
 )
 
 
