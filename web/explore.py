@@ -3,8 +3,8 @@
 ``/explore?center=ID&center=ID&depth=2&kinds=Partner,Challenge&inferred=0`` draws that
 subgraph; with no centre it opens on a guided start (the themes with their challenges and
 catalysts, and a search box), and ``all=1`` draws the whole graph; ``add=TEXT`` (the
-type-ahead box without script) resolves TEXT to a node and redirects to the canonical URL; ``/explore/export.html`` downloads the same view as a
-standalone HTML file.
+type-ahead box without script) resolves TEXT to a node and redirects to the canonical URL;
+``/explore/export.html`` downloads the same view as a standalone HTML file.
 """
 
 from __future__ import annotations
