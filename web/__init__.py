@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, request, url_for
 
-from graph.views import kind_label
+from graph.views import kind_label, rel_phrase
 from web import (
     analyses_api,
     api,
@@ -133,6 +133,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from web.render import node_url
 
     app.add_template_filter(kind_label)
+    app.add_template_filter(rel_phrase)
     app.add_template_filter(safe_url)
     app.add_template_filter(lambda kind, node_id: node_url(kind, node_id), "node_url")
     app.add_template_global(url_with)

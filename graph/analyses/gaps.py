@@ -328,7 +328,11 @@ def _lacks(g: Snapshot, has_influence: bool, map_total: int | None) -> tuple[str
         )
     unknown = sum(1 for n in challenges if not isinstance(g.nodes[n].get("catalyst"), bool))
     if unknown:
-        out.append(f"{unknown} challenge(s) have no known catalyst flag; they count as 0.")
+        out.append(
+            f"{unknown} challenge has no known catalyst flag; it counts as 0."
+            if unknown == 1
+            else f"{unknown} challenges have no known catalyst flag; they count as 0."
+        )
     return tuple(out)
 
 
@@ -475,9 +479,10 @@ def leverage_chart_svg(
 
     basis = "stated and inferred links" if report.include_inferred else "stated links only"
     title = "Leverage against partners per challenge"
+    # role=group, not img: the points are links, and an image may not hold links (axe)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="lc-title lc-desc" '
+        f'viewBox="0 0 {width} {height}" role="group" aria-labelledby="lc-title lc-desc" '
         'font-family="sans-serif" font-size="12">',
         f'<title id="lc-title">{escape(title)}</title>',
         f'<desc id="lc-desc">{escape(_describe(report))}</desc>',
@@ -511,7 +516,8 @@ def leverage_chart_svg(
         cx, cy = x_of(hands), y_of(lev)
         radius = 5 + 3 * math.sqrt(len(members) - 1)
         names = "; ".join(m.name for m in members)
-        tip = f"{names} \u2014 {hands} partner(s), leverage {lev:g}"
+        partners = "1 partner" if hands == 1 else f"{hands} partners"
+        tip = f"{names} \u2014 {partners}, leverage {lev:g}"
         label = _short(members[0].name) if len(members) == 1 else f"{len(members)} challenges"
         colour = "#c0392b" if any(m.catalyst for m in members) else "#2c7fb8"
         # Labels go right of the marker, or left of it in the right half; a label that

@@ -16,7 +16,15 @@ these names from ``graph.views`` (this module), never from the modules inside.
 """
 
 from graph.views.directory import SORTS, DirectoryPage, DirectoryQuery, directory, directory_facets
-from graph.views.kinds import KIND_ORDER, KINDS, KindStyle, client_config, kind_label
+from graph.views.kinds import (
+    KIND_ORDER,
+    KINDS,
+    REL_PHRASES,
+    KindStyle,
+    client_config,
+    kind_label,
+    rel_phrase,
+)
 from graph.views.layout import layout
 from graph.views.nodes import (
     card,
@@ -41,6 +49,7 @@ from graph.views.vis import Link, draw, legend, to_vis
 __all__ = [
     "KINDS",
     "KIND_ORDER",
+    "REL_PHRASES",
     "SORTS",
     "DirectoryPage",
     "DirectoryQuery",
@@ -66,6 +75,7 @@ __all__ = [
     "overview",
     "partner_counts",
     "partner_detail",
+    "rel_phrase",
     "resolve",
     "search",
     "subgraph",

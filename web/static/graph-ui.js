@@ -121,16 +121,19 @@
     panel.setAttribute("data-node-id", id);
     this.neighbourhood(id).then(function (sub) {
       if (panel.getAttribute("data-node-id") !== id) { return; }
-      var counts = {};
+      var counts = {}, words = {};
       sub.edges.forEach(function (e) {
         var other = e.from === id ? e.to : e.to === id ? e.from : null;
-        if (other && !(self.shown && self.shown[other])) { counts[e.type] = (counts[e.type] || 0) + 1; }
+        if (other && !(self.shown && self.shown[other])) {
+          counts[e.type] = (counts[e.type] || 0) + 1;
+          words[e.type] = G.phrase(e);
+        }
       });
       var types = Object.keys(counts).sort();
       if (!types.length) { byType.appendChild(text("span", "Every neighbour is shown.", "muted")); return; }
       byType.appendChild(text("span", "Expand by relationship: ", "muted"));
       types.forEach(function (t) {
-        byType.appendChild(button(G.phrase(t) + " (" + counts[t] + ")",
+        byType.appendChild(button(words[t] + " (" + counts[t] + ")",
                                   function () { self.expand(id, t); }, "expand-" + t));
       });
     }).catch(function () { /* the buttons above still work */ });

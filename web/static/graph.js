@@ -21,13 +21,6 @@
   var KIND_NAMES = { FocusArea: "Focus area", ProjectTeam: "Project team" };
   var KIND_PLURALS = { Activity: "Activities", FocusArea: "Focus areas",
                        ProjectTeam: "Project teams" };
-  // Relationship types as words: the short phrase on the edge, the sentence in its tooltip.
-  var PHRASES = {
-    IN_THEME: "is in the theme", MADE: "made", ADDRESSES: "addresses",
-    MEMBER_OF: "is a member of", WORKS_ON: "works on", TARGETS: "targets", FUNDS: "funds",
-    ABOUT: "is about", CORRESPONDS_TO: "corresponds to", INFLUENCES: "influences",
-    CITES: "cites", TOOK_PART_IN: "took part in", CONCERNS: "concerns"
-  };
   var DIM = 0.15;
   var urlOwner = null;      // the section whose state lives in location.hash
 
@@ -49,7 +42,8 @@
   function kindName(kind) { return KIND_NAMES[kind] || kind; }
   function kindPlural(kind) { return KIND_PLURALS[kind] || kindName(kind) + "s"; }
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
-  function phrase(type) { return PHRASES[type] || String(type).toLowerCase().replace(/_/g, " "); }
+  // the server sends each edge's words (graph.views.kinds.REL_PHRASES) as e.phrase
+  function phrase(e) { return e.phrase || String(e.type).toLowerCase().replace(/_/g, " "); }
 
   function samePath(url) {
     // node URLs come from the server; accept only same-origin paths
@@ -186,7 +180,7 @@
 
   View.prototype.sentence = function (e) {
     var a = this.known[e.from], b = this.known[e.to];
-    var s = (a ? a.name : e.from) + " " + phrase(e.type) + " " + (b ? b.name : e.to);
+    var s = (a ? a.name : e.from) + " " + phrase(e) + " " + (b ? b.name : e.to);
     return s + (e.basis && e.basis !== "stated" ? " (inferred: " + e.basis + ")" : "");
   };
 
@@ -268,7 +262,7 @@
       done[id] = true;
       var pos = self.network.getPositions([e.from, e.to]);
       if (pos[e.from] && pos[e.to]) {
-        window.gcxLabels.drawEdgeLabel(ctx, self.network, pos[e.from], pos[e.to], phrase(e.type),
+        window.gcxLabels.drawEdgeLabel(ctx, self.network, pos[e.from], pos[e.to], phrase(e),
                                        self.labelPx() - 1);
       }
     });
