@@ -231,7 +231,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         os.execv(sys.executable, argv)  # noqa: S606 - a fixed argv, no shell
     from web import create_app
 
-    app = create_app({"GCX_SETTINGS": settings})
+    app = create_app({"GCX_SETTINGS": settings, "GCX_WARM": True})
     print(f"Serving the explorer at {url} (Flask's server; Ctrl+C stops it).", file=out)
     out.flush()
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
