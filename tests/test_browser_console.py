@@ -9,7 +9,7 @@ import pytest
 
 from graph.console.examples import EXAMPLES
 from tests.browser import Watch
-from tests.test_browser_query import run_with_keys, rows_shown, type_query
+from tests.test_browser_query import rows_shown, run_with_keys, type_query
 
 pytestmark = pytest.mark.browser
 
