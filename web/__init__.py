@@ -48,7 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     nav = []
     for area in AREAS:
         app.register_blueprint(area.blueprint)
-        if area.nav_label and area.nav_endpoint:
+        if area.nav_label:
             nav.append((area.nav_label, area.nav_endpoint))
     app.config["GCX_NAV"] = nav
     headers.init_app(app)

@@ -31,25 +31,33 @@ __all__ = ["AREAS", "Area"]
 
 @dataclass(frozen=True)
 class Area:
-    """A URL area: its blueprint and, if it has one, its link in the top navigation."""
+    """A URL area: its blueprint and, if it has one, its link in the top navigation (to
+    the blueprint's ``index`` page)."""
 
     blueprint: Blueprint
     nav_label: str | None = None
-    nav_endpoint: str | None = None
+
+    @property
+    def nav_endpoint(self) -> str:
+        return f"{self.blueprint.name}.index"
 
 
-#: Every URL area, in navigation order. Add a line here to mount a new area.
+#: Every URL area, in navigation order (blueprint, nav link), then those with no link.
+#: Add a line here to mount a new area.
 AREAS: list[Area] = [
-    Area(overview.bp, "Overview", "overview.index"),
-    Area(themes.bp, "Themes", "themes.index"),
-    Area(challenges.bp, "Challenges", "challenges.index"),
-    Area(partners.bp, "Partners", "partners.index"),
-    Area(explore.bp, "Explore", "explore.index"),
-    Area(gaps.bp, "Gaps", "gaps.index"),
-    Area(collaborators.bp, "Collaborators", "collaborators.index"),
-    Area(search.bp, "Search", "search.index"),
-    Area(query.bp, "Query", "query.index"),
-    Area(nodes.bp),
-    Area(openapi.bp),
-    Area(assets.bp),
+    *(
+        Area(bp, label)
+        for bp, label in (
+            (overview.bp, "Overview"),
+            (themes.bp, "Themes"),
+            (challenges.bp, "Challenges"),
+            (partners.bp, "Partners"),
+            (explore.bp, "Explore"),
+            (gaps.bp, "Gaps"),
+            (collaborators.bp, "Collaborators"),
+            (search.bp, "Search"),
+            (query.bp, "Query"),
+        )
+    ),
+    *(Area(bp) for bp in (nodes.bp, openapi.bp, assets.bp)),
 ]

@@ -40,12 +40,8 @@ FORMATS: tuple[str, ...] = tuple(f.value for f in ExportFormat)
 def index() -> str | BaseResponse:
     g = get_snapshot()
     args = subgraph_args()
-    add = get_str("add")
-    if add:
-        found = resolve(g, add)
-        added = (*args.centers, found) if found not in args.centers else args.centers
-        new = replace(args, centers=added)
-        return redirect(url_for("explore.index", **new.args()))
+    if add := get_str("add"):
+        return _with_center(args, resolve(g, add))
     centers = [card(g, c) for c in args.centers]
     names = [str(c["name"]) for c in centers]
     whole = not centers and bool(get_bool("all", False))
@@ -71,6 +67,12 @@ def index() -> str | BaseResponse:
         max_depth=LIMITS.subgraph_depth,
         max_nodes=LIMITS.subgraph_nodes,
     )
+
+
+def _with_center(args: SubgraphRequest, node_id: str) -> BaseResponse:
+    """A redirect to the canonical URL of ``args`` with ``node_id`` among the centres."""
+    added = args.centers if node_id in args.centers else (*args.centers, node_id)
+    return redirect(url_for("explore.index", **replace(args, centers=added).args()))
 
 
 @bp.get("/api/subgraph")
