@@ -46,16 +46,7 @@ def index() -> str | BaseResponse:
     names = [str(c["name"]) for c in centers]
     whole = not centers and bool(get_bool("all", False))
     heading = "Around " + ", ".join(names) if names else "The whole graph"
-    start = None
-    if not centers and not whole:
-        view = overview(g)
-        start = {
-            "themes": [
-                {**t, "challenges": theme_detail(g, t["id"])["challenges"]} for t in view["themes"]
-            ],
-            "catalysts": view["catalysts"],
-            "nodes": sum(view["counts"].values()),
-        }
+    start = _guided_start(g) if not centers and not whole else None
     return render_template(
         "explore.html",
         args=args,
@@ -67,6 +58,18 @@ def index() -> str | BaseResponse:
         max_depth=LIMITS.subgraph_depth,
         max_nodes=LIMITS.subgraph_nodes,
     )
+
+
+def _guided_start(g: Snapshot) -> dict[str, Any]:
+    """Where to start without a centre: the catalysts, each theme with its challenges."""
+    view = overview(g)
+    return {
+        "themes": [
+            {**t, "challenges": theme_detail(g, t["id"])["challenges"]} for t in view["themes"]
+        ],
+        "catalysts": view["catalysts"],
+        "nodes": sum(view["counts"].values()),
+    }
 
 
 def _with_center(args: SubgraphRequest, node_id: str) -> BaseResponse:
