@@ -28,10 +28,12 @@ from graph.backends import open_store
 from graph.console.examples import EXAMPLES, Audience, Example
 from graph.data import Snapshot
 from graph.errors import (
+    ConsoleBusy,
     GraphAlreadyLoaded,
     GraphError,
     GraphNotLoaded,
     GraphUnavailable,
+    LoadBusy,
     LoadLimitExceeded,
     NotFound,
     QueryError,
@@ -52,6 +54,7 @@ __all__ = [
     "Audience",
     "Check",
     "Collaborator",
+    "ConsoleBusy",
     "Cover",
     "Coverage",
     "CoverageMatrix",
@@ -64,6 +67,7 @@ __all__ = [
     "GraphNotLoaded",
     "GraphUnavailable",
     "Limits",
+    "LoadBusy",
     "LoadLimitExceeded",
     "NodeKind",
     "NotFound",

@@ -38,6 +38,7 @@ __all__ = [
     "DatasetError",
     "Problem",
     "is_number",
+    "runs_as_formula",
 ]
 
 MAX_FIELD = 100_000
@@ -91,6 +92,12 @@ class CsvPolicy:
 DATASET = CsvPolicy()
 #: A reviewed ``gcx suggest`` file, back from a spreadsheet.
 REVIEW = CsvPolicy(bom_ok=True, other_columns_ok=True, strip_header=True, check_cells=False)
+
+
+def runs_as_formula(cell: str) -> bool:
+    """Whether a spreadsheet would run ``cell`` as a formula (``= + @``, a tab or CR, or a
+    ``-`` that does not start a number)."""
+    return cell.startswith(_FORMULA_START) or (cell.startswith("-") and not is_number(cell))
 
 
 def is_number(cell: str) -> bool:

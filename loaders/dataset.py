@@ -22,6 +22,7 @@ from loaders.csvfile import (
     CsvReader,
     DatasetError,
     Problem,
+    runs_as_formula,
 )
 
 __all__ = [
@@ -63,7 +64,17 @@ def _parse(
     if ptype is PropType.STRING:
         return True, text
     if ptype is PropType.STRING_LIST:
-        return True, [item for part in text.split(LIST_SEPARATOR) if (item := part.strip())]
+        items = [item for part in text.split(LIST_SEPARATOR) if (item := part.strip())]
+        for item in items:  # every item is a cell of its own in an export
+            if runs_as_formula(item):
+                reader.problem(
+                    file,
+                    line,
+                    f"{column}: the list item {_show(item)} begins with {item[:1]!r}, which "
+                    "spreadsheets run as a formula; remove or rephrase it",
+                )
+                return False, None
+        return True, items
     if ptype is PropType.BOOL:
         lowered = text.lower()
         if lowered in ("true", "false"):

@@ -21,7 +21,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.console.readonly import check_read_only
+from graph.console.readonly import checked_text
 from graph.data import GraphData, Snapshot
 from graph.errors import GraphUnavailable, QueryError
 from graph.settings import LIMITS, Settings
@@ -53,6 +53,8 @@ class QueryResult:
     rows: list[list[Any]]
     truncated: bool
     elapsed_ms: float
+    #: What was cut beyond the row cap (long values, a result past its byte cap), if any.
+    notice: str = ""
 
 
 def jsonable(value: Any) -> Any:
@@ -149,7 +151,7 @@ class Store(ABC):
             raise QueryError("the query must be a string")
         if len(cypher) > LIMITS.query_chars:
             raise QueryError(f"the query is longer than {LIMITS.query_chars:,} characters")
-        check_read_only(cypher)
+        text = checked_text(cypher)  # the canonical text the check read: what the engine runs
         bound = check_params(params)
         timeout = self.settings.query_timeout_s if timeout_s is None else timeout_s
         cap = self.settings.query_max_rows if max_rows is None else max_rows
@@ -158,9 +160,13 @@ class Store(ABC):
         if not 0 < cap <= 1_000_000:
             raise QueryError("the row cap must be between 1 and 1,000,000")
         start = time.perf_counter()
-        columns, rows, truncated = self._run_read(cypher, bound, timeout, cap)
+        answer = self._run_read(text, bound, timeout, cap)
+        columns, rows, truncated = answer[0], answer[1], answer[2]
+        notice = str(answer[3]) if len(answer) > 3 else ""
         elapsed = (time.perf_counter() - start) * 1000
-        return QueryResult(columns, [[jsonable(v) for v in r] for r in rows], truncated, elapsed)
+        return QueryResult(
+            columns, [[jsonable(v) for v in r] for r in rows], truncated, elapsed, notice
+        )
 
     def close(self) -> None:
         """Release the database handle."""
@@ -185,7 +191,8 @@ class Store(ABC):
     @abstractmethod
     def _run_read(
         self, cypher: str, params: dict[str, Any], timeout_s: float, max_rows: int
-    ) -> tuple[list[str], list[list[Any]], bool]: ...
+    ) -> tuple[list[str], list[list[Any]], bool] | tuple[list[str], list[list[Any]], bool, str]:
+        """Columns, rows, whether rows were left out, and (optionally) a notice of cuts."""
 
     @abstractmethod
     def _close(self) -> None: ...
