@@ -34,6 +34,7 @@ from graph import (
     QueryResult,
     Settings,
     Store,
+    addressing_stats,
     coverage,
     load_settings,
     open_store,
@@ -120,15 +121,17 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     with open_store(settings) as store:
         info = store.info()
+        g = store.snapshot()
     cov = coverage(info)
     if args.format == "json":
-        payload = describe(info)
+        payload = describe(info, g)
         json.dump(payload, out, indent=2)
         print(file=out)
         return EXIT_OK
     print(f"{info.backend} store, version {info.version}, loaded {info.loaded_at}", file=out)
     _print_counts(info.counts, out)
     print(cov.line, file=out)
+    print(addressing_stats(g).line, file=out)
     return EXIT_OK
 
 
