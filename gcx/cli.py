@@ -323,7 +323,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     # Imported here: Flask and the explorer load only for the one command that serves them.
     from web import create_app
 
-    app = create_app({"GCX_SETTINGS": settings})
+    app = create_app({"GCX_SETTINGS": settings, "GCX_WARM": True})
     print(f"Serving the explorer at {url} (Flask's server; Ctrl+C stops it).", file=out)
     out.flush()
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False)

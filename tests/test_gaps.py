@@ -101,7 +101,7 @@ def test_report_says_what_the_data_lacks_and_serialises() -> None:
     report = gaps(small_graph(), map_total=10)
     assert report.lacks[0].startswith("5 of the map's 10 challenges are not in the public record")
     assert "No influence ratings" in report.lacks[1]
-    assert "1 challenge(s) have no known catalyst flag" in report.lacks[2]
+    assert "1 challenge has no known catalyst flag" in report.lacks[2]
     data = json.loads(json.dumps(report.to_dict()))
     assert data["ranked"][0]["challenge"] == "c4"
     assert data["ranked"][0]["partners"] == {"stated": 0, "inferred": 0, "total": 0}
@@ -139,7 +139,7 @@ def test_chart_is_valid_svg_with_escaped_text_and_links() -> None:
     assert "<script" not in svg and 'href="http' not in svg
     assert "/challenges/c4?a=1&amp;b=&lt;2&gt;" in svg
     tips = [t.text or "" for t in root.iter(f"{ns}title")]
-    assert any(t.startswith("Four \u2014 0 partner(s), leverage 2") for t in tips)
+    assert any(t.startswith("Four \u2014 0 partners, leverage 2") for t in tips)
 
 
 def test_chart_escapes_hostile_names() -> None:

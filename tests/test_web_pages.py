@@ -34,6 +34,7 @@ PAGES = [
     "/partners?q=science&sort=-challenges&per_page=5&page=2",
     f"/partners/{AIR}",
     "/explore",
+    "/explore?all=1",
     f"/explore?center={COLLAB}&depth=2&kinds=Challenge,Partner&inferred=0",
     "/search?q=math",
     "/nodes/keystone-1",

@@ -392,7 +392,11 @@ def _lacks(g: Snapshot, has_influence: bool, map_total: int | None) -> tuple[str
         )
     unknown = sum(1 for n in challenges if not isinstance(g.nodes[n].get("catalyst"), bool))
     if unknown:
-        out.append(f"{unknown} challenge(s) have no known catalyst flag; they count as 0.")
+        out.append(
+            f"{unknown} challenge has no known catalyst flag; it counts as 0."
+            if unknown == 1
+            else f"{unknown} challenges have no known catalyst flag; they count as 0."
+        )
     return tuple(out)
 
 

@@ -54,6 +54,11 @@
   }
 
   function showError(message) {
+    // an error replaces the answer before it: no old rows or picture under the message
+    var old = slot.querySelector('[data-role="canvas"]');
+    if (old && old.gcxNetwork) { old.gcxNetwork.destroy(); }
+    slot.replaceChildren();
+    results.hidden = true;
     errorEl.replaceChildren();
     var strong = document.createElement("strong");
     strong.textContent = "The query did not run:";
