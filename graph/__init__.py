@@ -27,12 +27,8 @@ from graph.analyses.chart import leverage_chart_svg
 from graph.analyses.collaborators import Collaborator, Cover, collaborators, cover
 from graph.analyses.coverage import Coverage, coverage
 from graph.analyses.export import ExportFormat, export
-from graph.analyses.gaps import (
-    CoverageMatrix,
-    GapReport,
-    gaps,
-    theme_sector_matrix,
-)
+from graph.analyses.gaps import GapReport, gaps
+from graph.analyses.matrix import CoverageMatrix, theme_sector_matrix
 from graph.backends import open_store
 from graph.console.examples import EXAMPLES, Audience, Example
 from graph.data import Snapshot

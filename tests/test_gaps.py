@@ -18,8 +18,8 @@ from graph.analyses.gaps import (
     gaps,
     influence_centrality,
     leverage,
-    theme_sector_matrix,
 )
+from graph.analyses.matrix import theme_sector_matrix
 from graph.analyses.nearby import nearby, nearby_counts
 from graph.data import Snapshot
 from graph.model import SECTORS

@@ -21,14 +21,8 @@ from graph.analyses.chart import leverage_chart_svg
 from graph.analyses.collaborators import Collaborator, Cover, Shared, collaborators, cover
 from graph.analyses.coverage import Coverage, coverage, describe
 from graph.analyses.export import ExportFormat, csv_safe, export, write_export
-from graph.analyses.gaps import (
-    TIE_RULE,
-    WEIGHTS,
-    CoverageMatrix,
-    GapReport,
-    gaps,
-    theme_sector_matrix,
-)
+from graph.analyses.gaps import TIE_RULE, WEIGHTS, GapReport, gaps
+from graph.analyses.matrix import CoverageMatrix, theme_sector_matrix
 from graph.analyses.nearby import Nearby, NearbyPartner, nearby, nearby_counts
 
 __all__ = [

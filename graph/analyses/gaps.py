@@ -20,21 +20,20 @@ nobody is on a challenge yet. High leverage and few hands rank first; the revers
 *crowded*, ranks the challenges that someone is on by the lowest gap score.
 
 With ``include_inferred=False`` only stated links count, for hands, keystones and
-influence alike. :func:`theme_sector_matrix` counts partners per theme and partner
-sector, keeping the partners behind each cell; :mod:`graph.analyses.chart` draws leverage
+influence alike. :func:`graph.analyses.matrix.theme_sector_matrix` counts partners per theme and
+partner sector, keeping the partners behind each cell; :mod:`graph.analyses.chart` draws leverage
 against hands as a self-contained SVG (no JavaScript, all text escaped).
 """
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import networkx as nx
 
-from graph.analyses.addressing import addressing, theme_addressing
+from graph.analyses.addressing import addressing
 from graph.analyses.nearby import nearby_counts
 from graph.data import Snapshot
 from graph.errors import NotFound
@@ -45,14 +44,15 @@ __all__ = [
     "TIE_RULE",
     "WEIGHTS",
     "ChallengeGap",
-    "CoverageMatrix",
     "GapReport",
     "Split",
+    "challenge_themes",
     "gap_score",
     "gaps",
     "influence_centrality",
     "leverage",
-    "theme_sector_matrix",
+    "node_name",
+    "nodes_of",
 ]
 
 #: The weights of the leverage terms (see the module docstring).
@@ -168,12 +168,14 @@ class GapReport:
         }
 
 
-def _name(g: Snapshot, node: str) -> str:
+def node_name(g: Snapshot, node: str) -> str:
+    """The node's display name (its id when it has none)."""
     value = g.nodes[node].get("name")
     return value if isinstance(value, str) and value else node
 
 
-def _nodes_of(g: Snapshot, kind: NodeKind) -> list[str]:
+def nodes_of(g: Snapshot, kind: NodeKind) -> list[str]:
+    """Ids of every node of one kind."""
     return [n for n, attrs in g.nodes(data=True) if attrs.get("kind") == kind.value]
 
 
@@ -203,14 +205,15 @@ def influence_centrality(g: Snapshot, *, include_inferred: bool = True) -> dict[
             h.add_edge(b, a, weight=w)
     if h.number_of_edges() == 0:
         return {}
-    for n in _nodes_of(g, NodeKind.CHALLENGE):
+    for n in nodes_of(g, NodeKind.CHALLENGE):
         h.add_node(n)
     rank = nx.pagerank(h, weight="weight")
     top = max(rank.values())
     return {n: (v / top if top > 0 else 0.0) for n, v in sorted(rank.items())}
 
 
-def _themes_of(g: Snapshot, include_inferred: bool) -> dict[str, list[str]]:
+def challenge_themes(g: Snapshot, include_inferred: bool) -> dict[str, list[str]]:
+    """Challenge id -> the ids of its themes."""
     out: dict[str, list[str]] = defaultdict(list)
     for c, t, key, data in g.edges(keys=True, data=True):
         if key == RelType.IN_THEME.value and _ok(data.get("basis"), include_inferred):
@@ -251,7 +254,7 @@ def gaps(
     """
     if theme is not None and (theme not in g or g.nodes[theme].get("kind") != NodeKind.THEME.value):
         raise NotFound(f"no theme with id {theme!r}")
-    themes_of = _themes_of(g, include_inferred)
+    themes_of = challenge_themes(g, include_inferred)
     influence = influence_centrality(g, include_inferred=include_inferred)
 
     partners: dict[str, dict[str, bool]] = defaultdict(dict)
@@ -260,7 +263,7 @@ def gaps(
 
     commitments, teams, keystones = _hands(g, include_inferred)
     rows: list[ChallengeGap] = []
-    for c in _nodes_of(g, NodeKind.CHALLENGE):
+    for c in nodes_of(g, NodeKind.CHALLENGE):
         if theme is not None and theme not in themes_of.get(c, ()):
             continue
         catalyst = g.nodes[c].get("catalyst")
@@ -271,7 +274,7 @@ def gaps(
         rows.append(
             ChallengeGap(
                 challenge=c,
-                name=_name(g, c),
+                name=node_name(g, c),
                 themes=tuple(sorted(themes_of.get(c, ()))),
                 catalyst=flag,
                 keystones=tuple(sorted(keystones[c])),
@@ -376,7 +379,7 @@ def _hands(
 
 
 def _lacks(g: Snapshot, has_influence: bool, map_total: int | None) -> tuple[str, ...]:
-    challenges = _nodes_of(g, NodeKind.CHALLENGE)
+    challenges = nodes_of(g, NodeKind.CHALLENGE)
     loaded = len(challenges)
     out = []
     if map_total is not None and map_total > loaded:
@@ -398,107 +401,3 @@ def _lacks(g: Snapshot, has_influence: bool, map_total: int | None) -> tuple[str
             else f"{unknown} challenges have no known catalyst flag; they count as 0."
         )
     return tuple(out)
-
-
-@dataclass(frozen=True)
-class CoverageMatrix:
-    """Partners per (theme, partner sector), with the partners behind every cell.
-
-    ``themes`` holds (id, name) pairs in the map's order, with ``(None, "No theme")`` last
-    when some addressed challenge has no theme; ``cells`` maps (theme id, sector) to
-    partner ids.
-    """
-
-    themes: tuple[tuple[str | None, str], ...]
-    sectors: tuple[str, ...]
-    cells: dict[tuple[str | None, str], tuple[str, ...]]
-    names: dict[str, str]
-
-    def count(self, theme: str | None, sector: str) -> int:
-        return len(self.cells.get((theme, sector), ()))
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON: rows of cells, each with its partners' ids and names."""
-        return {
-            "themes": [{"id": t, "name": n} for t, n in self.themes],
-            "sectors": list(self.sectors),
-            "rows": [
-                {
-                    "theme": t,
-                    "cells": [
-                        {
-                            "sector": s,
-                            "count": self.count(t, s),
-                            "partners": [
-                                {"id": p, "name": self.names.get(p, p)}
-                                for p in self.cells.get((t, s), ())
-                            ],
-                        }
-                        for s in self.sectors
-                    ],
-                }
-                for t, _ in self.themes
-            ],
-        }
-
-
-def theme_sector_matrix(g: Snapshot, *, include_inferred: bool = True) -> CoverageMatrix:
-    """Which partners, by sector, work on each theme: on its challenges, or on the theme as
-    a whole (theme-level addressing). An empty sector counts as Unknown.
-
-    >>> from graph.data import Node, Rel, to_networkx
-    >>> from graph.model import NodeKind as K, RelType as R
-    >>> g = to_networkx(
-    ...     [Node(K.PARTNER, {"id": "p", "name": "P", "sector": "Museum"}),
-    ...      Node(K.COMMITMENT, {"id": "m", "name": "M"}),
-    ...      Node(K.THEME, {"id": "t", "name": "T"}),
-    ...      Node(K.CHALLENGE, {"id": "c", "name": "C"})],
-    ...     [Rel(R.MADE, "p", "m", {"basis": "stated"}),
-    ...      Rel(R.ADDRESSES, "m", "c", {"basis": "stated"}),
-    ...      Rel(R.IN_THEME, "c", "t", {"basis": "stated"})])
-    >>> theme_sector_matrix(g).cells
-    {('t', 'Museum'): ('p',)}
-    """
-    themes_of = _themes_of(g, include_inferred)
-    cells: dict[tuple[str | None, str], set[str]] = defaultdict(set)
-    sectors: set[str] = set()
-    names: dict[str, str] = {}
-    for a in addressing(g, include_inferred=include_inferred):
-        raw = g.nodes[a.partner].get("sector")
-        sector = raw.strip() if isinstance(raw, str) and raw.strip() else UNKNOWN_SECTOR
-        sectors.add(sector)
-        names[a.partner] = _name(g, a.partner)
-        row_keys: list[str | None] = list(themes_of.get(a.challenge, ())) or [None]
-        for t in row_keys:
-            cells[(t, sector)].add(a.partner)
-    for ta in theme_addressing(g, include_inferred=include_inferred):
-        raw = g.nodes[ta.partner].get("sector")
-        sector = raw.strip() if isinstance(raw, str) and raw.strip() else UNKNOWN_SECTOR
-        sectors.add(sector)
-        names[ta.partner] = _name(g, ta.partner)
-        cells[(ta.theme, sector)].add(ta.partner)
-
-    theme_rows: list[tuple[str | None, str]] = []
-    for t in _nodes_of(g, NodeKind.THEME):
-        theme_rows.append((t, _name(g, t)))
-    theme_rows.sort(
-        key=lambda tn: (
-            _order(g.nodes[tn[0]].get("listed_order")) if tn[0] else math.inf,
-            tn[1],
-        )
-    )
-    if any(t is None for t, _ in cells):
-        theme_rows.append((None, "No theme"))
-    ordered_sectors = sorted(sectors - {UNKNOWN_SECTOR}) + (
-        [UNKNOWN_SECTOR] if UNKNOWN_SECTOR in sectors else []
-    )
-    return CoverageMatrix(
-        themes=tuple(theme_rows),
-        sectors=tuple(ordered_sectors),
-        cells={k: tuple(sorted(v, key=lambda p: (names.get(p, p), p))) for k, v in cells.items()},
-        names=names,
-    )
-
-
-def _order(value: object) -> float:
-    return float(value) if isinstance(value, int) else math.inf
