@@ -48,7 +48,8 @@ MAX_PARAMS = 20_000
 #: Largest ``POST /api/query`` body: a longest query with every character escaped, and room.
 MAX_BODY = 256 * 1024
 _DIALECTS = {
-    "embedded": "the embedded database's Kùzu dialect: label(n) rather than labels(n)",
+    "embedded": "as you would write it for Neo4j; the embedded database runs it with "
+    "Neo4j's meaning or says why not",
     "neo4j": "Neo4j's dialect",
 }
 _FIELDS = ("query", "params", "timeout", "max_rows")
@@ -311,6 +312,7 @@ def _payload(req: ConsoleRequest, result: QueryResult) -> dict[str, Any]:
         "max_rows": req.max_rows,
         "graph": graph,
         "permalink": url_for("query.index", **req.url_args()),
+        "rewritten_from": result.rewritten_from,
     }
 
 

@@ -16,6 +16,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import networkx as nx
@@ -50,6 +51,9 @@ class QueryResult:
     rows: list[list[Any]]
     truncated: bool
     elapsed_ms: float
+    #: The query as the user wrote it, when the store ran a rewritten text with the same
+    #: meaning (the embedded store's Neo4j-compatibility layer); None when run as written.
+    rewritten_from: str | None = None
 
 
 def _check_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -75,6 +79,8 @@ def jsonable(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
+    if isinstance(value, Decimal):  # the engine sums integers as 128-bit decimals
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, Mapping):
@@ -151,6 +157,10 @@ class Store(ABC):
             raise QueryError("the query is longer than 20,000 characters")
         check_read_only(cypher)
         bound = _check_params(params)
+        # The backend's own dialect; the check then reads exactly the text that will run.
+        text = self._translate(cypher, bound)
+        if text != cypher:
+            check_read_only(text)
         timeout = self.settings.query_timeout_s if timeout_s is None else timeout_s
         cap = self.settings.query_max_rows if max_rows is None else max_rows
         if not 0 < timeout <= 300:
@@ -158,9 +168,10 @@ class Store(ABC):
         if not 0 < cap <= 1_000_000:
             raise QueryError("the row cap must be between 1 and 1,000,000")
         start = time.perf_counter()
-        columns, rows, truncated = self._run_read(cypher, bound, timeout, cap)
+        columns, rows, truncated = self._run_read(text, bound, timeout, cap)
         elapsed = (time.perf_counter() - start) * 1000
-        return QueryResult(columns, [[jsonable(v) for v in r] for r in rows], truncated, elapsed)
+        rows = [[jsonable(v) for v in r] for r in rows]
+        return QueryResult(columns, rows, truncated, elapsed, None if text == cypher else cypher)
 
     def close(self) -> None:
         """Release the database handle."""
@@ -173,6 +184,10 @@ class Store(ABC):
         self.close()
 
     # -- per-backend hooks -------------------------------------------------------------
+    def _translate(self, cypher: str, params: dict[str, Any]) -> str:
+        """The text this backend runs for console query ``cypher`` (Neo4j Cypher)."""
+        return cypher
+
     @abstractmethod
     def _replace(self, data: GraphData) -> StoreInfo: ...
 

@@ -20,6 +20,7 @@
   var results = document.querySelector('[data-role="results"]');
   var summary = results.querySelector('[data-role="summary"]');
   var truncated = results.querySelector('[data-role="truncated"]');
+  var rewritten = results.querySelector('[data-role="rewritten"]');
   var table = results.querySelector('[data-role="result-table"]');
   var slot = results.querySelector('[data-role="graph-slot"]');
   var template = document.querySelector('[data-role="graph-template"]');
@@ -130,6 +131,7 @@
         data.max_rows + ")."));
     }
     truncated.hidden = !answer.truncated;
+    rewritten.hidden = !answer.rewritten_from;
     fillTable(answer);
     setLinks(answer.permalink);
     results.hidden = false;
