@@ -171,7 +171,8 @@ def measure_pyvis(db_path: str, runs: str) -> Row:
     from flask import Flask, request
     from pyvis.network import Network
 
-    from graph.views.explore import DEFAULT_MAX_NODES, subgraph
+    from graph.settings import LIMITS
+    from graph.views import subgraph
 
     app, client = _app(db_path)
     flask_app: Flask = app
@@ -185,7 +186,7 @@ def measure_pyvis(db_path: str, runs: str) -> Row:
 
     def pyvis_html(g: Any, center: str, depth: int) -> str:
         # Copy first: from_nx writes into the graph it is given.
-        sub = subgraph(g, [center], depth=depth, max_nodes=DEFAULT_MAX_NODES)
+        sub = subgraph(g, [center], depth=depth, max_nodes=LIMITS.subgraph_default_nodes)
         copy: nx.MultiDiGraph[str] = nx.MultiDiGraph(g.subgraph(sub.nodes))
         for _, attrs in copy.nodes(data=True):
             attrs["title"] = str(attrs.get("name", ""))

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-__all__ = ["PROJECT_ROOT", "Settings", "load_settings"]
+__all__ = ["LIMITS", "PROJECT_ROOT", "Limits", "Settings", "load_settings"]
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BUNDLED_DATASET = PROJECT_ROOT / "data" / "grand-challenges"
@@ -42,6 +42,50 @@ def _float(env: Mapping[str, str], name: str, default: float, low: float, high: 
     if not low <= value <= high:
         raise ValueError(f"{name} must be between {low} and {high}, not {value}")
     return value
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Every bound a request may reach, written once.
+
+    ``graph`` checks them, the web edge parses requests against them (a 400 past one), the
+    OpenAPI document states them, and the pages hand them to the browser scripts (in the
+    ``gcx-config`` JSON block, :func:`graph.views.client_config`), so no number is written
+    twice. They are not settings: the environment cannot change them.
+    """
+
+    #: Deepest neighbourhood a subgraph may ask for.
+    subgraph_depth: int = 3
+    #: Most nodes one subgraph (or one picture grown by expanding) may hold. Kept below
+    #: 500: networkx's spring layout switches to a scipy-only sparse solver at 500 nodes,
+    #: and scipy is not a dependency.
+    subgraph_nodes: int = 450
+    #: Nodes a subgraph around centres shows when the request names no cap.
+    subgraph_default_nodes: int = 150
+    #: Most nodes one "expand neighbours" in a picture may add.
+    expand_nodes: int = 40
+    #: Search hits per kind: by default, and at most.
+    search_hits: int = 20
+    search_hits_max: int = 200
+    #: Rows of one partner directory page: by default, and at most.
+    directory_per_page: int = 25
+    directory_per_page_max: int = 100
+    #: Collaborators ranked for a partner: by default, at most, and on the partner's page.
+    collaborators: int = 20
+    collaborators_max: int = 100
+    collaborators_on_page: int = 10
+    #: The most challenges one cover request may name (the map has 104 in all).
+    cover_challenges: int = 104
+    #: Longest console query text.
+    query_chars: int = 20_000
+    #: The ranges ``GCX_QUERY_TIMEOUT`` and ``GCX_QUERY_MAX_ROWS`` may take.
+    query_timeout_s_min: float = 0.1
+    query_timeout_s_max: float = 300.0
+    query_rows_max: int = 1_000_000
+
+
+#: The one instance of :class:`Limits`.
+LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -81,6 +125,14 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         neo4j_user=env.get("NEO4J_USER", "neo4j"),
         neo4j_password=env.get("NEO4J_PASSWORD", ""),
         neo4j_database=env.get("NEO4J_DATABASE", "neo4j"),
-        query_timeout_s=_float(env, "GCX_QUERY_TIMEOUT", defaults.query_timeout_s, 0.1, 300.0),
-        query_max_rows=_int(env, "GCX_QUERY_MAX_ROWS", defaults.query_max_rows, 1, 1_000_000),
+        query_timeout_s=_float(
+            env,
+            "GCX_QUERY_TIMEOUT",
+            defaults.query_timeout_s,
+            LIMITS.query_timeout_s_min,
+            LIMITS.query_timeout_s_max,
+        ),
+        query_max_rows=_int(
+            env, "GCX_QUERY_MAX_ROWS", defaults.query_max_rows, 1, LIMITS.query_rows_max
+        ),
     )

@@ -87,3 +87,50 @@ def shot(pg: object, name: str) -> None:
     """Save a full-page screenshot as ``test-artifacts/<name>.png``."""
     ARTIFACTS.mkdir(exist_ok=True)
     pg.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+# Every placed label's box in viewport pixels, measured again here: the node's position
+# from vis-network (canvas -> DOM), the label's offset from it, and the text's width as
+# the browser measures it at the label's font size.
+_LABEL_BOXES = """() => {
+    const c = document.querySelector('[data-role="canvas"]');
+    const net = c.gcxNetwork, ctx = document.createElement('canvas').getContext('2d');
+    return (c.gcxLabels || []).map((l) => {
+        const p = net.canvasToDOM(net.getPositions([l.id])[l.id]);
+        ctx.font = (l.bold ? 'bold ' : '') + l.px + 'px ' + window.gcxLabels.font;
+        const w = ctx.measureText(l.text).width + 4;
+        return {id: l.id, text: l.text, x0: p.x + l.dx, y0: p.y + l.dy,
+                x1: p.x + l.dx + w, y1: p.y + l.dy + l.px * 1.3};
+    });
+}"""
+
+
+def label_boxes(pg: object) -> list[dict[str, object]]:
+    """The drawn labels of the first graph, each with its box in canvas pixels."""
+    return pg.evaluate(_LABEL_BOXES)  # type: ignore[attr-defined, no-any-return]
+
+
+def overlapping(boxes: list[dict[str, object]]) -> list[tuple[str, str]]:
+    """Pairs of labels whose boxes intersect."""
+    out = []
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            if (
+                a["x0"] < b["x1"]  # type: ignore[operator]
+                and b["x0"] < a["x1"]  # type: ignore[operator]
+                and a["y0"] < b["y1"]  # type: ignore[operator]
+                and b["y0"] < a["y1"]  # type: ignore[operator]
+            ):
+                out.append((str(a["text"]), str(b["text"])))
+    return out
+
+
+def state(pg: object) -> dict[str, list[str]]:
+    """The graph's state as the address's #fragment holds it."""
+    from urllib.parse import parse_qs, urlsplit
+
+    return parse_qs(urlsplit(pg.url).fragment)  # type: ignore[attr-defined]
+
+
+def visible_count(pg: object) -> int:
+    return int(pg.locator('[data-role="canvas"]').first.get_attribute("data-node-count"))  # type: ignore[attr-defined]

@@ -1,4 +1,4 @@
-"""graph.views.explore over the bundled dataset: details, search, directory, subgraphs, layout."""
+"""graph.views over the bundled dataset: details, search, directory, subgraphs, layout."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import pytest
 
 from graph import NotFound, addressing
 from graph.data import Snapshot
+from graph.settings import LIMITS
 from graph.store.base import Store
-from graph.views.explore import (
+from graph.views import (
     KIND_ORDER,
-    MAX_NODES,
     DirectoryQuery,
     challenge_detail,
     directory,
@@ -167,7 +167,7 @@ def test_subgraph_walks_both_directions_to_the_given_depth(g: Snapshot) -> None:
 
 
 def test_subgraph_cap_reports_truncation_in_a_fixed_order(g: Snapshot) -> None:
-    full = subgraph(g, [COLLAB], depth=3, max_nodes=MAX_NODES)
+    full = subgraph(g, [COLLAB], depth=3, max_nodes=LIMITS.subgraph_nodes)
     capped = subgraph(g, [COLLAB], depth=3, max_nodes=10)
     assert capped.truncated and capped.total == full.total
     assert capped.nodes == full.nodes[:10]
@@ -196,7 +196,7 @@ def test_subgraph_with_evidence_adds_the_addressing_partners(g: Snapshot) -> Non
 
 
 def test_subgraph_without_centres_is_the_whole_graph(g: Snapshot) -> None:
-    sub = subgraph(g, [], max_nodes=MAX_NODES)
+    sub = subgraph(g, [], max_nodes=LIMITS.subgraph_nodes)
     assert len(sub.nodes) == g.number_of_nodes() and not sub.truncated
     assert len(sub.edges) == g.number_of_edges()
 
@@ -207,13 +207,13 @@ def test_subgraph_refuses_unknown_centres_and_bad_bounds(g: Snapshot) -> None:
     with pytest.raises(ValueError):
         subgraph(g, [COLLAB], depth=4)
     with pytest.raises(ValueError):
-        subgraph(g, [COLLAB], max_nodes=MAX_NODES + 1)
+        subgraph(g, [COLLAB], max_nodes=LIMITS.subgraph_nodes + 1)
 
 
 def test_layout_is_the_same_for_the_same_subgraph_and_covers_every_node(g: Snapshot) -> None:
-    sub = subgraph(g, [], max_nodes=MAX_NODES)
+    sub = subgraph(g, [], max_nodes=LIMITS.subgraph_nodes)
     first = layout(sub)
-    again = layout(subgraph(g, [], max_nodes=MAX_NODES))
+    again = layout(subgraph(g, [], max_nodes=LIMITS.subgraph_nodes))
     assert first == again
     assert set(first) == set(sub.nodes)
     assert len(set(first.values())) == len(first), "no two nodes share a position"

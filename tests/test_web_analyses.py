@@ -468,7 +468,8 @@ def test_graph_pages_offer_a_download_menu_whose_links_work(client: FlaskClient,
     html = client.get(url).get_data(as_text=True)
     menu = html[html.index('class="download-menu"') :]
     menu = menu[: menu.index("</details>")]
-    assert 'data-action="png"' in menu and "Download as HTML" in menu
+    assert 'data-action="png"' in menu and 'data-action="svg"' in menu
+    assert "Interactive HTML file" in menu
     links = [h.replace("&amp;", "&") for h in parse(menu).links]
     by_format = {parse_qs(urlsplit(h).query).get("format", ["html"])[0]: h for h in links}
     assert set(by_format) == {"html", "graphml", "gexf", "csv", "json"}

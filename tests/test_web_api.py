@@ -9,8 +9,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from graph import addressing
+from graph.settings import LIMITS
 from graph.store.base import Store
-from graph.views.explore import DEFAULT_MAX_NODES, MAX_NODES
 
 COLLAB = "the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day"
 AIR = "american-institutes-for-research"
@@ -114,7 +114,10 @@ def test_subgraph_accepts_repeated_and_comma_separated_kinds(client: FlaskClient
         ("/api/subgraph?depth=0", "depth must be between 1 and 3"),
         ("/api/subgraph?depth=4", "depth must be between 1 and 3"),
         ("/api/subgraph?depth=two", "depth must be a whole number"),
-        (f"/api/subgraph?cap={MAX_NODES + 1}", f"cap must be between 1 and {MAX_NODES}"),
+        (
+            f"/api/subgraph?cap={LIMITS.subgraph_nodes + 1}",
+            f"cap must be between 1 and {LIMITS.subgraph_nodes}",
+        ),
         ("/api/subgraph?kinds=Planet", "kinds must be among"),
         ("/api/subgraph?inferred=maybe", "inferred must be 1 or 0"),
         ("/api/subgraph?depth=1&depth=2", "depth may be given once"),
@@ -136,7 +139,7 @@ def test_query_values_are_bounded_at_the_edge(client: FlaskClient, url: str, wor
 
 def test_default_cap_is_used_around_centres(client: FlaskClient) -> None:
     body = client.get(f"/api/subgraph?center={COLLAB}&depth=3").get_json()
-    assert body["shown"] <= DEFAULT_MAX_NODES
+    assert body["shown"] <= LIMITS.subgraph_default_nodes
 
 
 def test_openapi_documents_every_api_route_and_only_those(app: Flask, client: FlaskClient) -> None:

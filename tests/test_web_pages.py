@@ -13,7 +13,7 @@ from graph import coverage
 from graph.backends import open_store
 from graph.settings import Settings
 from graph.store.base import Store
-from graph.views.explore import KIND_ORDER
+from graph.views import KIND_ORDER
 from loaders import load
 from web import CSP, create_app
 

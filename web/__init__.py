@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, request, url_for
 
+from graph.views import kind_label
 from web import (
     analyses_api,
     api,
@@ -84,27 +85,6 @@ def _security_headers(response: Response) -> Response:
     if request.path.startswith("/api/"):
         response.headers.setdefault("Cache-Control", "no-store")
     return response
-
-
-_KIND_LABELS = {
-    "Theme": ("theme", "themes"),
-    "Challenge": ("challenge", "challenges"),
-    "Partner": ("partner", "partners"),
-    "Commitment": ("commitment", "commitments"),
-    "FocusArea": ("focus area", "focus areas"),
-    "ProjectTeam": ("project team", "project teams"),
-    "Keystone": ("keystone", "keystones"),
-    "Resource": ("resource", "resources"),
-    "Activity": ("activity", "activities"),
-}
-
-
-def kind_label(kind: str, count: int | None = None) -> str:
-    """'FocusArea' -> 'Focus area' (or 'focus areas' for a count other than one)."""
-    one, many = _KIND_LABELS.get(kind, (kind, kind))
-    if count is None:
-        return one[:1].upper() + one[1:]
-    return one if count == 1 else many
 
 
 def safe_url(value: object) -> bool:

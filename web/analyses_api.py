@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from graph import collaborators, cover, theme_sector_matrix
 from graph.analyses.gaps import WEIGHTS
 from graph.data import Snapshot
-from graph.views.explore import card
+from graph.views import card
 from web.collaborators import (
     DEFAULT_LIMIT,
     MAX_LIMIT,

@@ -13,7 +13,7 @@ from flask import Blueprint, jsonify
 from werkzeug.wrappers import Response
 
 from graph.analyses.coverage import coverage, describe
-from graph.views.explore import (
+from graph.views import (
     KIND_ORDER,
     card,
     challenge_detail,

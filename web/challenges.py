@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from graph.views.explore import card, challenge_detail, theme_colours
+from graph.views import SubgraphRequest, card, challenge_detail, theme_colours
 from web.db import get_snapshot
 from web.params import get_bool, get_choice
-from web.render import SubgraphArgs, graph_block
+from web.render import graph_block
 
 __all__ = ["bp"]
 
@@ -41,7 +41,7 @@ def index() -> str:
 def show(node_id: str) -> str:
     g = get_snapshot()
     view = challenge_detail(g, node_id)
-    args = SubgraphArgs(centers=(node_id,), depth=1, evidence=True)
+    args = SubgraphRequest(centers=(node_id,), depth=1, evidence=True)
     return render_template(
         "challenge.html",
         view=view,

@@ -17,11 +17,10 @@ from typing import Any
 from flask import Blueprint, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from graph import collaborators, cover
-from graph.analyses.addressing import EvidencePath
+from graph import NodeKind, collaborators, cover
 from graph.analyses.collaborators import Collaborator, Cover
 from graph.data import Snapshot
-from graph.views.explore import card, search
+from graph.views import card, evidence_path, resolve
 from web.db import get_snapshot
 from web.errors import BadRequest, NotFoundError
 from web.params import get_bool, get_int, get_list, get_str
@@ -34,7 +33,6 @@ __all__ = [
     "bp",
     "collaborator_view",
     "cover_view",
-    "path_view",
 ]
 
 bp = Blueprint("collaborators", __name__, url_prefix="/collaborators")
@@ -49,16 +47,6 @@ _TIER_WORDS = {
     "focus_area": "shares focus areas",
     "theme": "shares themes",
 }
-
-
-def path_view(g: Snapshot, path: EvidencePath) -> dict[str, Any]:
-    """An evidence path for a template: node cards and each link with its basis."""
-    return {
-        "via": path.via,
-        "basis": path.basis,
-        "nodes": [card(g, n) for n in path.nodes],
-        "rels": [{"type": r, "basis": b} for r, b in zip(path.rels, path.bases, strict=True)],
-    }
 
 
 @dataclass(frozen=True)
@@ -83,8 +71,8 @@ def collaborator_view(g: Snapshot, c: Collaborator) -> dict[str, Any]:
                 s.basis,
                 s.weight,
                 s.partners,
-                tuple(path_view(g, p) for p in s.theirs),
-                tuple(path_view(g, p) for p in s.own),
+                tuple(evidence_path(g, p) for p in s.theirs),
+                tuple(evidence_path(g, p) for p in s.own),
             )
         )
     if c.tier != "challenge":
@@ -95,8 +83,8 @@ def collaborator_view(g: Snapshot, c: Collaborator) -> dict[str, Any]:
                     f.basis,
                     f.weight,
                     f.partners,
-                    tuple(path_view(g, p) for p in f.theirs),
-                    tuple(path_view(g, p) for p in f.own),
+                    tuple(evidence_path(g, p) for p in f.theirs),
+                    tuple(evidence_path(g, p) for p in f.own),
                 )
             )
     if c.tier == "theme":
@@ -129,7 +117,7 @@ def cover_view(g: Snapshot, result: Cover) -> dict[str, Any]:
                     {
                         "partner": card(g, p.partner),
                         "basis": p.basis,
-                        "paths": [path_view(g, x) for x in p.paths],
+                        "paths": [evidence_path(g, x) for x in p.paths],
                     }
                     for p in result.on_each[c]
                 ],
@@ -164,24 +152,6 @@ def challenge_ids() -> list[str]:
     return get_list("challenge", max_items=MAX_CHALLENGES)
 
 
-def _resolve_partner(g: Snapshot, text: str) -> str:
-    """A partner id for what someone typed: an id, an exact name, or the best search hit."""
-    if text in g and g.nodes[text].get("kind") == "Partner":
-        return text
-    folded = text.casefold()
-    exact = sorted(
-        str(n)
-        for n, attrs in g.nodes(data=True)
-        if attrs.get("kind") == "Partner" and str(attrs.get("name", "")).casefold() == folded
-    )
-    if exact:
-        return exact[0]
-    hits = search(g, text, kinds={"Partner"}, limit=1).get("Partner")
-    if hits:
-        return hits[0].id
-    raise NotFoundError(f"no partner matches {text!r}")
-
-
 def _options(g: Snapshot) -> dict[str, Any]:
     partners = sorted(
         (str(a.get("name") or n), str(n))
@@ -204,7 +174,7 @@ def index() -> str | Response:
     find = get_str("find")
     partner = get_str("partner") or None
     if find:
-        found = _resolve_partner(g, find)
+        found = resolve(g, find, kind=NodeKind.PARTNER)
         args: dict[str, Any] = {"partner": found}
         if chosen:
             args["challenge"] = chosen

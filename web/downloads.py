@@ -1,7 +1,7 @@
 """Downloads of a graph view as a file: GraphML, GEXF, node/edge CSV (zip), node-link JSON.
 
 ``/api/subgraph?...&format=graphml|gexf|csv|json`` builds the same subgraph as the picture
-(:class:`web.render.SubgraphArgs`), copies that part of the snapshot with every property,
+(:class:`graph.views.SubgraphRequest`), copies that part of the snapshot with every property,
 and hands it to :mod:`graph.analyses.export` (which neutralises spreadsheet formulas in CSV cells).
 The "Download" menu under every graph links here.
 """
@@ -16,8 +16,8 @@ from flask import Response
 
 from graph.analyses.export import ExportFormat, export
 from graph.data import Snapshot
+from graph.views import SubgraphRequest
 from web.params import get_choice
-from web.render import SubgraphArgs
 
 __all__ = ["FORMATS", "download", "export_format", "subgraph_graph"]
 
@@ -31,7 +31,7 @@ def export_format() -> ExportFormat | None:
     return ExportFormat(value) if value is not None else None
 
 
-def subgraph_graph(g: Snapshot, args: SubgraphArgs) -> nx.MultiDiGraph[str]:
+def subgraph_graph(g: Snapshot, args: SubgraphRequest) -> nx.MultiDiGraph[str]:
     """The nodes and relationships of a subgraph view, with all their properties (a copy)."""
     sub = args.build(g)
     out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
@@ -43,7 +43,7 @@ def subgraph_graph(g: Snapshot, args: SubgraphArgs) -> nx.MultiDiGraph[str]:
     return out
 
 
-def _filename(g: Snapshot, args: SubgraphArgs) -> str:
+def _filename(g: Snapshot, args: SubgraphRequest) -> str:
     """``grand-challenges-<first centre>[-and-N-more]`` or ``grand-challenges-graph``."""
     if not args.centers:
         return "grand-challenges-graph"
@@ -52,7 +52,7 @@ def _filename(g: Snapshot, args: SubgraphArgs) -> str:
     return f"grand-challenges-{slug}" + (f"-and-{more}-more" if more else "")
 
 
-def download(g: Snapshot, args: SubgraphArgs, fmt: ExportFormat) -> Response:
+def download(g: Snapshot, args: SubgraphRequest, fmt: ExportFormat) -> Response:
     """The subgraph as a file download of ``fmt``, with its media type and file name."""
     body = export(subgraph_graph(g, args), fmt)
     response = Response(body, mimetype=fmt.media_type)

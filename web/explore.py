@@ -13,10 +13,9 @@ from dataclasses import replace
 from flask import Blueprint, Response, redirect, render_template, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from graph.data import Snapshot
-from graph.views.explore import KIND_ORDER, MAX_DEPTH, MAX_NODES, card, search
+from graph.settings import LIMITS
+from graph.views import KIND_ORDER, card, resolve
 from web.db import get_snapshot
-from web.errors import NotFoundError
 from web.params import get_str
 from web.render import export_html, graph_block, graph_payload, subgraph_args
 
@@ -25,29 +24,16 @@ __all__ = ["bp"]
 bp = Blueprint("explore", __name__, url_prefix="/explore")
 
 
-def _resolve(g: Snapshot, text: str) -> str:
-    """A node id for what someone typed: an id, an exact name, or the best search hit."""
-    if text in g:
-        return text
-    folded = text.casefold()
-    for n, attrs in g.nodes(data=True):
-        if str(attrs.get("name", "")).casefold() == folded:
-            return str(n)
-    for hits in search(g, text, limit=1).values():
-        return hits[0].id
-    raise NotFoundError(f"nothing in the graph matches {text!r}")
-
-
 @bp.get("", strict_slashes=False)
 def index() -> str | BaseResponse:
     g = get_snapshot()
     args = subgraph_args()
     add = get_str("add")
     if add:
-        found = _resolve(g, add)
+        found = resolve(g, add)
         added = (*args.centers, found) if found not in args.centers else args.centers
         new = replace(args, centers=added)
-        return redirect(url_for("explore.index", **new.query()))
+        return redirect(url_for("explore.index", **new.args()))
     centers = [card(g, c) for c in args.centers]
     names = [str(c["name"]) for c in centers]
     heading = "Around " + ", ".join(names) if names else "The graph"
@@ -57,8 +43,8 @@ def index() -> str | BaseResponse:
         graph=graph_block(g, args, heading, explore_link=False),
         centers=centers,
         all_kinds=KIND_ORDER,
-        max_depth=MAX_DEPTH,
-        max_nodes=MAX_NODES,
+        max_depth=LIMITS.subgraph_depth,
+        max_nodes=LIMITS.subgraph_nodes,
     )
 
 

@@ -20,7 +20,7 @@ from markupsafe import Markup
 from graph import addressing, coverage, gaps, leverage_chart_svg, theme_sector_matrix
 from graph.analyses.gaps import WEIGHTS, CoverageMatrix, GapReport
 from graph.data import Snapshot
-from graph.views.explore import card
+from graph.views import card
 from web.db import get_info, get_snapshot
 from web.errors import BadRequest, NotFoundError
 from web.params import get_bool, get_int, get_str

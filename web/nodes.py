@@ -8,9 +8,9 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template
 from werkzeug.wrappers import Response
 
-from graph.views.explore import node, node_detail
+from graph.views import SubgraphRequest, node, node_detail
 from web.db import get_snapshot
-from web.render import SubgraphArgs, graph_block, node_url
+from web.render import graph_block, node_url
 
 __all__ = ["bp"]
 
@@ -23,7 +23,7 @@ def show(node_id: str) -> str | Response:
     kind = node(g, node_id)["kind"]
     if kind in ("Theme", "Challenge", "Partner"):
         return redirect(node_url(kind, node_id))
-    args = SubgraphArgs(centers=(node_id,), depth=1)
+    args = SubgraphRequest(centers=(node_id,), depth=1)
     return render_template(
         "node.html", view=node_detail(g, node_id), graph=graph_block(g, args, "Its neighbours")
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from graph.analyses.export import ExportFormat
-from graph.views.explore import DEFAULT_MAX_NODES, KIND_ORDER, MAX_DEPTH, MAX_NODES, SORTS
+from graph.settings import LIMITS
+from graph.views import KIND_ORDER, SORTS
 from web.collaborators import DEFAULT_LIMIT, MAX_CHALLENGES, MAX_LIMIT
 
 __all__ = ["openapi_document"]
@@ -179,12 +180,17 @@ def openapi_document() -> dict[str, Any]:
     ]
     subgraph_params = [
         _q("center", _STR, "centre node id (repeatable); none: the whole graph", many=True),
-        _q("depth", {"type": "integer", "minimum": 1, "maximum": MAX_DEPTH}, "hops"),
+        _q("depth", {"type": "integer", "minimum": 1, "maximum": LIMITS.subgraph_depth}, "hops"),
         _KINDS,
         _q("inferred", _BOOL01, "1 (default): include inferred links; 0: stated only"),
         _q(
             "cap",
-            {"type": "integer", "minimum": 1, "maximum": MAX_NODES, "default": DEFAULT_MAX_NODES},
+            {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": LIMITS.subgraph_nodes,
+                "default": LIMITS.subgraph_default_nodes,
+            },
             "most nodes to return (`truncated` says when it bit)",
         ),
         _q("evidence", _BOOL01, "1: add the addressing paths of centre challenges/partners"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 
 from graph import coverage
-from graph.views.explore import overview
+from graph.views import overview
 from web.db import get_info, get_snapshot
 
 __all__ = ["bp"]

@@ -6,12 +6,12 @@ from flask import Blueprint, render_template
 
 from graph import collaborators
 from graph.data import Snapshot
-from graph.views.explore import SORTS, DirectoryQuery, directory_facets, partner_detail
-from graph.views.explore import directory as run_directory
+from graph.views import SORTS, DirectoryQuery, SubgraphRequest, directory_facets, partner_detail
+from graph.views import directory as run_directory
 from web.collaborators import collaborator_view
 from web.db import get_snapshot
 from web.params import get_bool, get_choice, get_int, get_str
-from web.render import SubgraphArgs, graph_block
+from web.render import graph_block
 
 __all__ = ["bp", "directory_query"]
 
@@ -54,7 +54,7 @@ def index() -> str:
 def show(node_id: str) -> str:
     g = get_snapshot()
     view = partner_detail(g, node_id)
-    args = SubgraphArgs(centers=(node_id,), depth=1, evidence=True)
+    args = SubgraphRequest(centers=(node_id,), depth=1, evidence=True)
     # The Collaborators section: the top few, stated and inferred links or stated only.
     inferred = bool(get_bool("inferred", True))
     found = collaborators(g, node_id, include_inferred=inferred, limit=PAGE_COLLABORATORS)

@@ -31,7 +31,8 @@ from graph.analyses.export import csv_safe
 from graph.console.examples import EXAMPLES, Audience
 from graph.data import Snapshot
 from graph.errors import QueryError
-from graph.views.explore import MAX_NODES, Subgraph, legend, to_vis
+from graph.settings import LIMITS
+from graph.views import Subgraph, legend, to_vis
 from web.db import get_snapshot, get_store
 from web.errors import BadRequest
 from web.params import get_str
@@ -238,7 +239,7 @@ def graph_of(g: Snapshot, rows: list[list[Any]]) -> dict[str, Any] | None:
     Nodes are matched to the snapshot by ``id`` (so they get the explorer's colours,
     tooltips and page links); a relationship is drawn, with both its ends, when the result
     names its ends (``_source``/``_target``: the stores give them when the result holds
-    the end nodes). At most :data:`graph.views.explore.MAX_NODES` nodes are drawn.
+    the end nodes). At most :data:`graph.settings.LIMITS` ``subgraph_nodes`` nodes are drawn.
     """
     order: dict[str, None] = {}
     edges: dict[tuple[str, str, str], None] = {}
@@ -254,7 +255,7 @@ def graph_of(g: Snapshot, rows: list[list[Any]]) -> dict[str, Any] | None:
             edges.setdefault((u, v, t), None)
     if not order:
         return None
-    shown = tuple(list(order)[:MAX_NODES])
+    shown = tuple(list(order)[: LIMITS.subgraph_nodes])
     keep = set(shown)
     sub = Subgraph(
         centers=(),

@@ -8,29 +8,18 @@ read the same arguments (:func:`subgraph_args`) and build the same payload
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from flask import get_template_attribute, render_template, url_for
 from markupsafe import Markup
 
-from graph import NODE_KINDS
 from graph.data import Snapshot
-from graph.views.explore import (
-    DEFAULT_MAX_NODES,
-    KIND_ORDER,
-    MAX_DEPTH,
-    MAX_NODES,
-    Subgraph,
-    legend,
-    subgraph,
-    to_vis,
-)
+from graph.settings import LIMITS
+from graph.views import KIND_ORDER, KINDS, SubgraphRequest, draw
 from web.params import get_bool, get_int, get_list, ordered
 
 __all__ = [
-    "SubgraphArgs",
     "export_html",
     "graph_block",
     "graph_json",
@@ -39,96 +28,45 @@ __all__ = [
     "subgraph_args",
 ]
 
-_PAGES = {"Theme": "themes.show", "Challenge": "challenges.show", "Partner": "partners.show"}
-
 
 def node_url(kind: str, node_id: str) -> str:
-    """The page of a node: its own page for themes, challenges and partners."""
-    return url_for(_PAGES.get(kind, "nodes.show"), node_id=node_id)
+    """The page of a node: ``/<area>/<id>`` of its kind (``graph.views.KINDS``)."""
+    style = KINDS.get(kind)
+    return url_for(f"{style.area if style else 'nodes'}.show", node_id=node_id)
 
 
-@dataclass(frozen=True)
-class SubgraphArgs:
-    """What a subgraph request asks for, validated."""
-
-    centers: tuple[str, ...] = ()
-    depth: int = 1
-    kinds: tuple[str, ...] = ()
-    inferred: bool = True
-    cap: int | None = None  # None: DEFAULT_MAX_NODES around centres, MAX_NODES for all
-    evidence: bool = False
-
-    def query(self) -> dict[str, Any]:
-        """The canonical query-string of these arguments (for links and exports)."""
-        out: dict[str, Any] = {}
-        if self.centers:
-            out["center"] = list(self.centers)
-        out["depth"] = self.depth
-        if self.kinds:
-            out["kinds"] = ",".join(self.kinds)
-        out["inferred"] = 1 if self.inferred else 0
-        if self.cap is not None:
-            out["cap"] = self.cap
-        if self.evidence:
-            out["evidence"] = 1
-        return out
-
-    @property
-    def max_nodes(self) -> int:
-        if self.cap is not None:
-            return self.cap
-        return DEFAULT_MAX_NODES if self.centers else MAX_NODES
-
-    def build(self, g: Snapshot) -> Subgraph:
-        return subgraph(
-            g,
-            self.centers,
-            depth=self.depth,
-            kinds=set(self.kinds) or None,
-            include_inferred=self.inferred,
-            max_nodes=self.max_nodes,
-            evidence=self.evidence,
-        )
-
-
-def subgraph_args(*, default_depth: int = 1) -> SubgraphArgs:
+def subgraph_args(*, default_depth: int = 1) -> SubgraphRequest:
     """Parse ``center``, ``depth``, ``kinds``, ``inferred``, ``cap``, ``evidence``."""
     kinds = get_list("kinds", choices=KIND_ORDER)
-    return SubgraphArgs(
+    return SubgraphRequest(
         centers=tuple(get_list("center")),
-        depth=get_int("depth", default_depth, 1, MAX_DEPTH),
+        depth=get_int("depth", default_depth, 1, LIMITS.subgraph_depth),
         kinds=tuple(ordered(kinds, KIND_ORDER)),
         inferred=bool(get_bool("inferred", True)),
-        cap=get_int("cap", 0, 1, MAX_NODES) or None,
+        cap=get_int("cap", 0, 1, LIMITS.subgraph_nodes) or None,
         evidence=bool(get_bool("evidence", False)),
     )
 
 
 @lru_cache(maxsize=64)
-def graph_payload(g: Snapshot, args: SubgraphArgs) -> dict[str, Any]:
+def graph_payload(g: Snapshot, args: SubgraphRequest) -> dict[str, Any]:
     """The vis-network payload of a subgraph, with each node's page URL and the legend.
 
     Cached per (snapshot, arguments): a snapshot is frozen, so the same request gives the
     same payload; the dict is shared between requests, so callers must not change it.
     """
-    vis = to_vis(g, args.build(g))
-    for n in vis["nodes"]:
-        n["url"] = node_url(n["kind"], n["id"])
-    vis["legend"] = legend(g)
-    vis["args"] = args.query()
-    vis["kinds_doc"] = {k.value: spec.doc for k, spec in NODE_KINDS.items()}
-    return vis
+    return draw(g, args, link=node_url)
 
 
 @lru_cache(maxsize=64)
-def graph_json(g: Snapshot, args: SubgraphArgs) -> bytes:
+def graph_json(g: Snapshot, args: SubgraphRequest) -> bytes:
     """:func:`graph_payload` as JSON bytes (what ``/api/subgraph`` sends), cached likewise."""
     return json.dumps(graph_payload(g, args), ensure_ascii=False).encode("utf-8")
 
 
 @lru_cache(maxsize=64)
 def graph_block(
-    g: Snapshot, args: SubgraphArgs, heading: str, *, explore_link: bool = True
+    g: Snapshot, args: SubgraphRequest, heading: str, *, explore_link: bool = True
 ) -> Markup:
     """The rendered graph section of a page (picture, legend, table twin), cached likewise.
 

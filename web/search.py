@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from graph.views.explore import KIND_ORDER, search
+from graph.views import KIND_ORDER, search
 from web.db import get_snapshot
 from web.params import get_int, get_list, get_str, ordered
 

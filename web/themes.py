@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template
 
-from graph.views.explore import overview, theme_detail
+from graph.views import SubgraphRequest, overview, theme_detail
 from web.db import get_snapshot
-from web.render import SubgraphArgs, graph_block
+from web.render import graph_block
 
 __all__ = ["bp"]
 
@@ -22,7 +22,7 @@ def index() -> str:
 def show(node_id: str) -> str:
     g = get_snapshot()
     view = theme_detail(g, node_id)
-    args = SubgraphArgs(centers=(node_id,), depth=1, kinds=("Theme", "Challenge"))
+    args = SubgraphRequest(centers=(node_id,), depth=1, kinds=("Theme", "Challenge"))
     return render_template(
         "theme.html", view=view, graph=graph_block(g, args, "The theme and its challenges")
     )

@@ -24,7 +24,7 @@ import networkx as nx
 from graph.console.readonly import check_read_only
 from graph.data import GraphData, Snapshot
 from graph.errors import QueryError
-from graph.settings import Settings
+from graph.settings import LIMITS, Settings
 
 __all__ = ["QueryResult", "Store", "StoreInfo"]
 
@@ -153,8 +153,8 @@ class Store(ABC):
         """
         if not isinstance(cypher, str):
             raise QueryError("the query must be a string")
-        if len(cypher) > 20_000:
-            raise QueryError("the query is longer than 20,000 characters")
+        if len(cypher) > LIMITS.query_chars:
+            raise QueryError(f"the query is longer than {LIMITS.query_chars:,} characters")
         check_read_only(cypher)
         bound = _check_params(params)
         # The backend's own dialect; the check then reads exactly the text that will run.

@@ -1,15 +1,35 @@
-/* Interactive graphs: draws every [data-graph] section with vis-network.
+/* Interactive graphs: draws every [data-graph] section with vis-network, and steers it.
  *
  * The data comes from the <script type="application/json"> block the server rendered
  * (never from inline code). Every label, tooltip and panel line is set as text
  * (textContent or a text-only element), never as HTML. Positions come from the server's
  * seeded layout and physics stays off, so the same URL always gives the same picture.
+ *
+ * Steering (no page load): the legend filters kinds and themes; selecting a node dims
+ * all but its neighbourhood (1 or 2 steps); expand (all, or by relationship), collapse,
+ * hide, undo, re-layout, fit; the path between two selected nodes; size by kind or by
+ * connections. The first graph of a page keeps that state in the address's #fragment,
+ * so a reload or a shared link shows the same view. Labels: graph-labels.js; geometry:
+ * graph-place.js; SVG/PNG: graph-export.js.
  */
 (function () {
   "use strict";
 
   var MAX_TOTAL = 450;      // most nodes a picture may grow to by expanding
   var EXPAND_CAP = 40;      // most nodes one expansion may add
+  var KIND_RANK = { Theme: 6, Challenge: 5, Partner: 3, ProjectTeam: 4, FocusArea: 4 };
+  var KIND_NAMES = { FocusArea: "Focus area", ProjectTeam: "Project team" };
+  var KIND_PLURALS = { Activity: "Activities", FocusArea: "Focus areas",
+                       ProjectTeam: "Project teams" };
+  // Relationship types as words: the short phrase on the edge, the sentence in its tooltip.
+  var PHRASES = {
+    IN_THEME: "is in the theme", MADE: "made", ADDRESSES: "addresses",
+    MEMBER_OF: "is a member of", WORKS_ON: "works on", TARGETS: "targets", FUNDS: "funds",
+    ABOUT: "is about", CORRESPONDS_TO: "corresponds to", INFLUENCES: "influences",
+    CITES: "cites", TOOK_PART_IN: "took part in", CONCERNS: "concerns"
+  };
+  var DIM = 0.15;
+  var urlOwner = null;      // the section whose state lives in location.hash
 
   function text(tag, value, cls) {
     var el = document.createElement(tag);
@@ -18,27 +38,22 @@
     return el;
   }
 
-  function tooltip(value) {
-    // vis-network shows a string title as text in 9.x; an element we build is text for sure
-    return text("div", value, "gcx-tip");
+  function button(label, onClick, action) {
+    var b = text("button", label);
+    b.type = "button";
+    if (action) { b.setAttribute("data-action", action); }
+    b.addEventListener("click", onClick);
+    return b;
   }
+
+  function kindName(kind) { return KIND_NAMES[kind] || kind; }
+  function kindPlural(kind) { return KIND_PLURALS[kind] || kindName(kind) + "s"; }
+  function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
+  function phrase(type) { return PHRASES[type] || String(type).toLowerCase().replace(/_/g, " "); }
 
   function samePath(url) {
     // node URLs come from the server; accept only same-origin paths
     return typeof url === "string" && url.charAt(0) === "/" && url.charAt(1) !== "/" ? url : "#";
-  }
-
-  function visNode(n) {
-    var copy = Object.assign({}, n);
-    copy.title = tooltip(n.title);
-    copy.fixed = false;
-    return copy;
-  }
-
-  function visEdge(e) {
-    var copy = Object.assign({}, e);
-    copy.title = tooltip(e.title);
-    return copy;
   }
 
   function cell(row, value, url) {
@@ -53,164 +68,215 @@
     row.appendChild(td);
   }
 
+  // -- the view's state, as kept in the #fragment ---------------------------------------
+  function emptyState() {
+    return { hide: [], exp: [], gone: [], focus: "", hops: 1, path: [], size: "", layout: "" };
+  }
+
+  function parseState(hash) {
+    var p = new URLSearchParams(String(hash || "").replace(/^#/, ""));
+    var s = emptyState();
+    s.hide = p.getAll("hide");
+    s.exp = p.getAll("exp");
+    s.gone = p.getAll("gone");
+    s.focus = p.get("focus") || "";
+    s.hops = p.get("hops") === "2" ? 2 : 1;
+    s.path = p.getAll("path").slice(0, 2);
+    s.size = p.get("size") === "degree" ? "degree" : "";
+    s.layout = p.get("layout") === "compact" ? "compact" : "";
+    return s;
+  }
+
+  function stateHash(s) {
+    var p = new URLSearchParams();
+    s.hide.forEach(function (v) { p.append("hide", v); });
+    s.exp.forEach(function (v) { p.append("exp", v); });
+    s.gone.forEach(function (v) { p.append("gone", v); });
+    if (s.focus) { p.append("focus", s.focus); if (s.hops === 2) { p.append("hops", "2"); } }
+    if (s.path.length === 2) { p.append("path", s.path[0]); p.append("path", s.path[1]); }
+    if (s.size) { p.append("size", s.size); }
+    if (s.layout) { p.append("layout", s.layout); }
+    var out = p.toString();
+    return out ? "#" + out : "";
+  }
+
+  function copyState(s) { return parseState(stateHash(s)); }
+
   function setup(section) {
     var dataEl = section.querySelector('script[data-role="data"]');
     var container = section.querySelector('[data-role="canvas"]');
-    var panel = section.querySelector('[data-role="panel"]');
-    var status = section.querySelector('[data-role="status"]');
-    var nodeRows = section.querySelector('[data-role="node-rows"]');
-    var edgeRows = section.querySelector('[data-role="edge-rows"]');
     if (!dataEl || !container || typeof vis === "undefined") { return; }
+    var ui = {
+      panel: section.querySelector('[data-role="panel"]'),
+      status: section.querySelector('[data-role="status"]'),
+      nodeRows: section.querySelector('[data-role="node-rows"]'),
+      edgeRows: section.querySelector('[data-role="edge-rows"]'),
+      legend: section.querySelector('[data-role="legend"]')
+    };
     var data = JSON.parse(dataEl.textContent);
-    var byId = {};
-    data.nodes.forEach(function (n) { byId[n.id] = n; });
-    var nodes = new vis.DataSet(data.nodes.map(visNode));
-    var edges = new vis.DataSet(data.edges.map(visEdge));
-    var options = {
+    var own = urlOwner === null && section.hasAttribute("data-url-state");
+    if (own) { urlOwner = section; }
+    var view = new View(section, container, ui, data, own);
+    container.gcxView = view;
+    return view;
+  }
+
+  // -- one graph on the page --------------------------------------------------------------
+  function View(section, container, ui, data, own) {
+    var self = this;
+    this.section = section; this.container = container; this.ui = ui; this.data = data;
+    this.own = own;
+    this.known = {};        // id -> node (server data, with its position)
+    this.knownEdges = {};   // id -> edge
+    this.base = {};         // ids of the nodes the page came with
+    this.centers = {};
+    this.fetched = {};      // node id -> its neighbourhood from /api/subgraph
+    this.history = [];
+    this.state = emptyState();
+    this.hover = null; this.hoverEdge = null; this.placed = []; this.placedKey = "";
+    data.nodes.forEach(function (n) { self.remember(n, "base"); });
+    data.edges.forEach(function (e) { self.knownEdges[e.id] = e; });
+    (data.centers || []).forEach(function (c) { self.centers[c] = true; });
+    this.nodes = new vis.DataSet(data.nodes.map(function (n) { return self.visNode(n); }));
+    this.edges = new vis.DataSet(data.edges.map(function (e) { return self.visEdge(e); }));
+    this.network = new vis.Network(container, { nodes: this.nodes, edges: this.edges }, {
       autoResize: true,
       physics: false,
       layout: { improvedLayout: false },
       interaction: { hover: true, tooltipDelay: 120, navigationButtons: false, keyboard: false,
-                     multiselect: false },
-      nodes: { font: { size: 13, face: "DejaVu Sans, system-ui, sans-serif", color: "#1c2733",
-                       strokeWidth: 3, strokeColor: "#ffffff" } },
+                     multiselect: true },
+      nodes: { font: { size: 0 } },
       edges: { smooth: false, arrows: { to: { enabled: true, scaleFactor: 0.5 } },
                font: { size: 0 } }
-    };
-    var network = new vis.Network(container, { nodes: nodes, edges: edges }, options);
-    container.gcxNetwork = network;     // for tests and the console
-    container.gcxNodes = nodes;
-    if (!nodeRows.children.length && data.nodes.length) {
+    });
+    container.gcxNetwork = this.network;     // for tests and the console
+    container.gcxNodes = this.nodes;
+    if (!ui.nodeRows.children.length && data.nodes.length) {
       // a section built by a page script (the query console) gets its table twin here
-      addRows(data.nodes, data.edges);
+      this.addRows(data.nodes, data.edges);
     }
-    network.once("afterDrawing", function () {
-      container.setAttribute("data-node-count", String(nodes.length));
-      container.setAttribute("data-edge-count", String(edges.length));
-      container.setAttribute("data-drawn", "1");
+    this.network.on("afterDrawing", function (ctx) { self.drawLabels(ctx); });
+    this.network.once("afterDrawing", function () {
+      container.setAttribute("data-edge-count", String(self.edges.length));
+      self.markDrawn();
     });
-
-    function describe(extra) {
-      status.textContent = nodes.length + " nodes and " + edges.length + " relationships" +
-        (extra ? ": " + extra : ".");
-    }
-
-    function addRows(newNodes, newEdges) {
-      newNodes.forEach(function (n) {
-        var tr = document.createElement("tr");
-        tr.setAttribute("data-id", n.id);
-        cell(tr, n.name, n.url);
-        cell(tr, n.kind + (n.catalyst ? " (catalyst)" : ""));
-        cell(tr, n.summary);
-        nodeRows.appendChild(tr);
-      });
-      newEdges.forEach(function (e) {
-        var tr = document.createElement("tr");
-        cell(tr, byId[e.from].label, byId[e.from].url);
-        cell(tr, e.type);
-        cell(tr, byId[e.to].label, byId[e.to].url);
-        cell(tr, e.basis);
-        edgeRows.appendChild(tr);
-      });
-    }
-
-    function showPanel(id) {
-      var n = byId[id];
-      if (!n) { return; }
-      panel.replaceChildren();
-      var close = text("button", "×", "panel-close");
-      close.type = "button";
-      close.setAttribute("aria-label", "Close the details");
-      close.addEventListener("click", function () { panel.hidden = true; network.unselectAll(); });
-      panel.appendChild(close);
-      panel.appendChild(text("p", n.kind + (n.catalyst ? " · catalyst" : ""), "panel-kind"));
-      panel.appendChild(text("h3", n.name, "panel-name"));
-      String(n.title).split("\n").slice(1).forEach(function (line) {
-        panel.appendChild(text("p", line, "panel-line"));
-      });
-      var link = text("a", "Open its page", "button");
-      link.href = samePath(n.url);
-      panel.appendChild(link);
-      var grow = text("button", "Expand neighbours", "panel-expand");
-      grow.type = "button";
-      grow.addEventListener("click", function () { expand(id); });
-      panel.appendChild(grow);
-      panel.hidden = false;
-      panel.setAttribute("data-node-id", id);
-    }
-
-    function expand(id) {
-      if (nodes.length >= MAX_TOTAL) {
-        describe("the picture holds " + MAX_TOTAL + " nodes already; open a narrower view in Explore.");
-        return;
-      }
-      var args = data.args || {};
-      var params = new URLSearchParams();
-      params.append("center", id);
-      params.append("depth", "1");
-      if (args.kinds) { params.append("kinds", args.kinds); }
-      params.append("inferred", String(args.inferred === 0 ? 0 : 1));
-      params.append("cap", String(Math.min(EXPAND_CAP + 1, MAX_TOTAL - nodes.length + 1)));
-      fetch("/api/subgraph?" + params.toString(), { headers: { "Accept": "application/json" } })
-        .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
-        .then(function (sub) {
-          var anchor = network.getPositions([id])[id];
-          var origin = sub.nodes.filter(function (n) { return n.id === id; })[0];
-          var added = [];
-          sub.nodes.forEach(function (n) {
-            if (byId[n.id]) { return; }
-            n.url = samePath(n.url);
-            n.x = anchor.x + (n.x - origin.x) * 0.6;
-            n.y = anchor.y + (n.y - origin.y) * 0.6;
-            byId[n.id] = n;
-            added.push(n);
-          });
-          var newEdges = sub.edges.filter(function (e) {
-            return byId[e.from] && byId[e.to] && !edges.get(e.id);
-          });
-          nodes.add(added.map(visNode));
-          edges.add(newEdges.map(visEdge));
-          addRows(added, newEdges);
-          container.setAttribute("data-node-count", String(nodes.length));
-          describe(added.length ? "added " + added.length + " neighbours of " + byId[id].name +
-                   (sub.truncated ? " (capped; open it in Explore for all)" : "") + "."
-                   : byId[id].name + " has no other neighbours in this view.");
-        })
-        .catch(function (err) { describe("could not expand (" + err.message + ")."); });
-    }
-
-    network.on("click", function (params) {
-      if (params.nodes.length) { showPanel(params.nodes[0]); } else { panel.hidden = true; }
+    this.wire();
+    var start = own ? parseState(window.location.hash) : emptyState();
+    this.apply(start, { record: false }).then(function () {
+      if (start.layout) { self.relayout(false); }
     });
-    network.on("doubleClick", function (params) {
-      if (params.nodes.length) { expand(params.nodes[0]); }
-    });
-
-    var png = section.querySelector('[data-action="png"]');
-    if (png) {
-      png.addEventListener("click", function () {
-        var canvas = container.querySelector("canvas");
-        var out = document.createElement("canvas");
-        out.width = canvas.width; out.height = canvas.height;
-        var ctx = out.getContext("2d");
-        ctx.fillStyle = "#ffffff";
-        ctx.fillRect(0, 0, out.width, out.height);
-        ctx.drawImage(canvas, 0, 0);
-        out.toBlob(function (blob) {
-          var a = document.createElement("a");
-          a.href = URL.createObjectURL(blob);
-          a.download = "grand-challenges-graph.png";
-          document.body.appendChild(a);
-          a.click();
-          setTimeout(function () { URL.revokeObjectURL(a.href); a.remove(); }, 1000);
-        }, "image/png");
-      });
-    }
-    var fit = section.querySelector('[data-action="fit"]');
-    if (fit) { fit.addEventListener("click", function () { network.fit(); }); }
   }
 
-  document.querySelectorAll("[data-graph]").forEach(setup);
-  // The query console draws result sections it inserts later with the same code.
-  window.gcxGraph = { setup: setup };
+  View.prototype.remember = function (n, origin) {
+    if (this.known[n.id]) { return; }
+    n.url = samePath(n.url);
+    this.known[n.id] = n;
+    if (origin === "base") { this.base[n.id] = true; }
+  };
+
+  View.prototype.visNode = function (n) {
+    var copy = Object.assign({}, n);
+    delete copy.label;          // we draw the labels (graph-labels.js)
+    delete copy.group;          // vis groups would repaint a node in their colour on update
+    copy.title = text("div", n.title, "gcx-tip");
+    copy.fixed = false;
+    copy.baseSize = n.size;
+    return copy;
+  };
+
+  View.prototype.sentence = function (e) {
+    var a = this.known[e.from], b = this.known[e.to];
+    var s = (a ? a.name : e.from) + " " + phrase(e.type) + " " + (b ? b.name : e.to);
+    return s + (e.basis && e.basis !== "stated" ? " (inferred: " + e.basis + ")" : "");
+  };
+
+  View.prototype.visEdge = function (e) {
+    var copy = Object.assign({}, e);
+    copy.title = text("div", this.sentence(e), "gcx-tip");
+    copy.baseColor = e.color;
+    return copy;
+  };
+
+  View.prototype.markDrawn = function () {
+    var visible = this.nodes.get({ filter: function (n) { return !n.hidden; } }).length;
+    this.container.setAttribute("data-node-count", String(visible));
+    this.container.setAttribute("data-drawn", "1");
+  };
+
+  // -- labels ------------------------------------------------------------------------------
+  View.prototype.labelItems = function (scaleless) {
+    var self = this, degree = {};
+    this.edges.forEach(function (e) {
+      if (e.hidden) { return; }
+      degree[e.from] = (degree[e.from] || 0) + 1;
+      degree[e.to] = (degree[e.to] || 0) + 1;
+    });
+    var selected = {};
+    this.network.getSelectedNodes().forEach(function (id) { selected[id] = true; });
+    var items = [];
+    this.nodes.forEach(function (n) {
+      if (n.hidden || (n.opacity != null && n.opacity < 1 && !selected[n.id])) { return; }
+      var p = (KIND_RANK[n.kind] || 1) * 1000 + (n.size || 10) * 10 + (degree[n.id] || 0);
+      if (self.centers[n.id]) { p += 1e7; }
+      if (selected[n.id] || n.id === self.state.focus) { p += 1e6; }
+      if (!scaleless && n.id === self.hover) { p += 1e8; }
+      items.push({
+        id: n.id, label: self.known[n.id].label || n.name, size: n.size || 10, priority: p,
+        bold: !!self.centers[n.id],
+        full: !!self.centers[n.id] || (!scaleless && n.id === self.hover),
+        force: !!self.centers[n.id] || (!scaleless && n.id === self.hover)
+      });
+    });
+    return items;
+  };
+
+  View.prototype.labelPx = function () { return this.container.clientWidth < 500 ? 11 : 12; };
+
+  View.prototype.drawLabels = function (ctx) {
+    var at = this.network.getViewPosition();
+    var key = this.network.getScale().toFixed(4) + "|" + at.x.toFixed(1) + "," + at.y.toFixed(1) +
+              "|" + this.version + "|" + this.hover + "|" +
+              this.network.getSelectedNodes().join(",") + "|" + this.container.clientWidth;
+    if (key !== this.placedKey) {
+      var c = this.container;
+      this.placed = window.gcxLabels.place(this.network, this.labelItems(false), this.labelPx(),
+                                           { w: c.clientWidth, h: c.clientHeight });
+      this.placedKey = key;
+      this.container.gcxLabels = this.placed;
+    }
+    var emphasis = {};
+    if (this.hover) { emphasis[this.hover] = true; }
+    window.gcxLabels.draw(ctx, this.network, this.placed, emphasis);
+    this.drawEdgeLabels(ctx);
+  };
+
+  View.prototype.drawEdgeLabels = function (ctx) {
+    var self = this, ids = [];
+    if (this.hoverEdge) { ids.push(this.hoverEdge); }
+    var sel = this.network.getSelectedNodes();
+    if (sel.length) {
+      var around = this.network.getConnectedEdges(sel[0]).filter(function (id) {
+        var e = self.edges.get(id); return e && !e.hidden;
+      });
+      if (around.length <= 12) { ids = ids.concat(around); }
+    }
+    this.network.getSelectedEdges().forEach(function (id) { ids.push(id); });
+    var done = {};
+    ids.forEach(function (id) {
+      var e = self.edges.get(id);
+      if (!e || e.hidden || done[id]) { return; }
+      done[id] = true;
+      var pos = self.network.getPositions([e.from, e.to]);
+      if (pos[e.from] && pos[e.to]) {
+        window.gcxLabels.drawEdgeLabel(ctx, self.network, pos[e.from], pos[e.to], phrase(e.type),
+                                       self.labelPx() - 1);
+      }
+    });
+  };
+
+  window.gcxGraph = { setup: setup, parseState: parseState, stateHash: stateHash,
+                      phrase: phrase, plural: plural, kindName: kindName,
+                      kindPlural: kindPlural, text: text, button: button, cell: cell,
+                      copyState: copyState, View: View, DIM: DIM,
+                      MAX_TOTAL: MAX_TOTAL, EXPAND_CAP: EXPAND_CAP };
 })();
