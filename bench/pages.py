@@ -98,6 +98,7 @@ PAGES = (
         "/collaborators?challenge={challenge}&challenge={challenge2}",
     ),
     Page("query console", "/query"),
+    Page("Cypher guide", "/query/cypher"),
     Page("query, example permalink", "/query?{example}"),
     Page("404 (no route)", "/no-such-page", status=404),
     Page("404 (no such challenge)", "/challenges/no-such-challenge", status=404),
