@@ -6,7 +6,9 @@ STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: help setup run load serve test check lint format bench loadtest clean
+LINT_DIR := tools/cypher-lint
+
+.PHONY: help setup cypher-lint-setup run load serve test check lint format bench loadtest clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -19,6 +21,12 @@ $(STAMP): pyproject.toml
 	@touch $@
 
 setup: $(STAMP)  ## create .venv and install the project with its dev tools
+
+$(LINT_DIR)/node_modules/.installed-stamp: $(LINT_DIR)/package.json $(LINT_DIR)/package-lock.json
+	cd $(LINT_DIR) && npm ci
+	@touch $@
+
+cypher-lint-setup: $(LINT_DIR)/node_modules/.installed-stamp  ## install Neo4j's Cypher parser for the suite (needs node and npm)
 
 load: setup  ## load the bundled dataset into the embedded graph file
 	$(BIN)/gcx load
@@ -47,4 +55,4 @@ loadtest: setup  ## wrk against gunicorn (30 s, 32 connections), then again whil
 	$(BIN)/python -m bench.loadtest
 
 clean:  ## remove the virtual environment, databases and caches
-	rm -rf $(VENV) var test-artifacts .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) var test-artifacts .mypy_cache .ruff_cache .pytest_cache $(LINT_DIR)/node_modules

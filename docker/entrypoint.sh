@@ -1,13 +1,14 @@
 #!/bin/sh
-# Load the bundled dataset on first start (when the store holds no graph yet), then run
-# the command (gunicorn). `gcx stats` exits 3 when the graph is not loaded or the database
-# is unreachable; in the second case `gcx load` fails too, the container exits, and the
-# restart policy tries again.
+# Load the bundled dataset on first start, then run the command (gunicorn).
+#
+# `gcx load --if-empty` checks and loads in one process, and the check is part of the
+# load itself: it loads only when the store holds no graph, and never replaces one (an
+# operator's own data survives every restart). When the database is unreachable (Neo4j
+# still starting after a reboot) it exits 3 and loads nothing: this script exits with
+# it, and the restart policy tries again. `gcx stats` tells the two apart for scripts:
+# exit 5 "no graph loaded yet", exit 3 "unavailable".
 set -eu
 
-if ! gcx stats >/dev/null 2>&1; then
-    echo "gcx: no graph loaded yet in the ${GCX_BACKEND:-embedded} store: loading ${GCX_DATASET}"
-    gcx load
-fi
+gcx load --if-empty
 
 exec "$@"

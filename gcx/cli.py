@@ -1,8 +1,12 @@
 """``gcx``: the command line of the Grand Challenges explorer.
 
 Exit codes: 0 done; 1 the input has problems (each printed as ``file:line: message``);
-2 wrong usage; 3 the graph database is unavailable or not loaded; 4 the query was
-refused or failed.
+2 wrong usage; 3 the graph database is unavailable (unreachable, refused the login, or
+failed); 4 the query was refused or failed; 5 the database is reachable but no graph is
+loaded yet; 6 the database's own limits (memory, time) stopped a load.
+
+3 and 5 differ so a script can tell "load now" from "wait and try again":
+``gcx load --if-empty`` does that in one step, and never replaces a graph.
 """
 
 from __future__ import annotations
@@ -28,10 +32,12 @@ from graph import (
     open_store,
 )
 from graph.analyses.coverage import describe
+from graph.errors import GraphAlreadyLoaded, GraphNotLoaded, LoadLimitExceeded
 from graph.store.base import QueryResult, Store
 from loaders import DatasetError, load
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_QUERY = 0, 1, 2, 3, 4
+EXIT_NOT_LOADED, EXIT_LOAD_LIMIT = 5, 6
 
 
 def _print_counts(counts: dict[str, int], out: TextIO) -> None:
@@ -44,12 +50,31 @@ def _print_counts(counts: dict[str, int], out: TextIO) -> None:
         print(f"  {rtype.value:<{width}}  {counts.get(rtype.value, 0):>7,}", file=out)
 
 
+def _already_loaded(store: Store, out: TextIO) -> bool:
+    """True (and says so) when ``store`` holds a graph; False when none is loaded yet."""
+    try:
+        info = store.info()
+    except GraphNotLoaded:
+        return False
+    print(
+        f"The {info.backend} store already holds a graph (version {info.version}, loaded "
+        f"{info.loaded_at}): nothing was loaded.",
+        file=out,
+    )
+    return True
+
+
 def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     folder = Path(args.dir) if args.dir else settings.dataset
     suggestions = Path(args.suggestions) if args.suggestions else None
     store = open_store(settings)
     try:
-        report = load(folder, store, suggestions=suggestions)
+        if args.if_empty and _already_loaded(store, out):
+            return EXIT_OK
+        report = load(folder, store, suggestions=suggestions, if_empty=args.if_empty)
+    except GraphAlreadyLoaded as exc:  # another load got there between the check and ours
+        print(f"{exc}; nothing was loaded.", file=out)
+        return EXIT_OK
     except DatasetError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -212,6 +237,26 @@ def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     return EXIT_OK
 
 
+def cmd_doctor(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from graph.store.doctor import run_checks
+    from loaders.dataset import read_dataset
+
+    sample = read_dataset(settings.dataset)
+    with open_store(settings) as store:
+        checks = run_checks(store, sample)
+    for check in checks:
+        print(f"{check.status:<4}  {check.name}: {check.detail}", file=out)
+    failed = [c.name for c in checks if c.status == "fail"]
+    if failed:
+        print(f"Failed: {', '.join(failed)}.", file=out)
+        return EXIT_UNAVAILABLE
+    warned = sum(c.status == "warn" for c in checks)
+    print(
+        f"No check failed ({warned} to read: warn)." if warned else "All checks passed.", file=out
+    )
+    return EXIT_OK
+
+
 def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     host = f"[{args.host}]" if ":" in args.host else args.host
     url = f"http://{host}:{args.port}/"
@@ -274,6 +319,11 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="REVIEW.csv",
         help="a reviewed `gcx suggest` file: load its accepted rows as inferred links",
     )
+    p.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="load only when the store holds no graph yet; never replace one (first start)",
+    )
     p.set_defaults(func=cmd_load)
 
     p = sub.add_parser("stats", help="counts per label and relationship type, and coverage")
@@ -311,6 +361,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.set_defaults(func=cmd_export)
 
+    p = sub.add_parser(
+        "doctor",
+        help="first-contact checklist: connectivity, version, constraints, a timed sample "
+        "load (rolled back), the user's roles, the console's time limit",
+    )
+    p.set_defaults(func=cmd_doctor)
+
     p = sub.add_parser("serve", help="run the web explorer (gunicorn with --prod)")
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
     p.add_argument("--port", type=_port, default=5000, help="port to listen on (5000)")
@@ -332,12 +389,18 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         code: int = args.func(args, settings, out)
         return code
+    except LoadLimitExceeded as exc:
+        print(f"gcx load: {exc}", file=sys.stderr)
+        return EXIT_LOAD_LIMIT
     except QueryRefused as exc:
         print(f"gcx: refused: {exc}", file=sys.stderr)
         return EXIT_QUERY
     except QueryError as exc:
         print(f"gcx: query failed: {exc}", file=sys.stderr)
         return EXIT_QUERY
+    except GraphNotLoaded as exc:
+        print(f"gcx: {exc}", file=sys.stderr)
+        return EXIT_NOT_LOADED
     except GraphUnavailable as exc:
         print(f"gcx: graph database unavailable: {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 __all__ = [
+    "GraphAlreadyLoaded",
     "GraphError",
     "GraphNotLoaded",
     "GraphUnavailable",
+    "LoadLimitExceeded",
     "NotFound",
     "QueryError",
     "QueryRefused",
@@ -22,7 +24,18 @@ class GraphUnavailable(GraphError):
 
 
 class GraphNotLoaded(GraphUnavailable):
-    """No graph has been loaded yet into the configured store."""
+    """No graph has been loaded yet into the configured store (CLI: exit 5)."""
+
+
+class GraphAlreadyLoaded(GraphError):
+    """A load asked to fill an empty store found a graph there, and left it alone."""
+
+
+class LoadLimitExceeded(GraphError):
+    """The database's own limits stopped a load (memory, time); it was rolled back.
+
+    The message names the setting to raise. Not retried: the same load would stop again.
+    """
 
 
 class NotFound(GraphError):

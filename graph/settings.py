@@ -78,6 +78,9 @@ class Limits:
     cover_challenges: int = 104
     #: Longest console query text.
     query_chars: int = 20_000
+    #: How deeply lists and maps may nest in one console parameter (the Neo4j driver
+    #: recurses per level; graph.store.values refuses deeper ones on both backends).
+    query_param_depth: int = 32
     #: The ranges ``GCX_QUERY_TIMEOUT`` and ``GCX_QUERY_MAX_ROWS`` may take.
     query_timeout_s_min: float = 0.1
     query_timeout_s_max: float = 300.0

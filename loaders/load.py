@@ -28,13 +28,17 @@ class LoadReport:
         return sum(self.info.counts.values())
 
 
-def load(folder: Path, store: Store, *, suggestions: Path | None = None) -> LoadReport:
+def load(
+    folder: Path, store: Store, *, suggestions: Path | None = None, if_empty: bool = False
+) -> LoadReport:
     """Validate ``folder`` and, only if it is clean, replace the store's graph with it.
 
     ``suggestions`` is a reviewed ``gcx suggest`` file: its accepted rows are checked
     against the dataset and loaded as inferred ``ADDRESSES`` links (see ``loaders.review``).
 
     Raises :class:`loaders.DatasetError` (nothing written) when the input has problems.
+    With ``if_empty``, loads only into a store that holds no graph yet, and raises
+    :class:`graph.errors.GraphAlreadyLoaded` (nothing written) otherwise.
 
     >>> import tempfile, pathlib
     >>> from graph.settings import BUNDLED_DATASET, Settings
@@ -50,6 +54,6 @@ def load(folder: Path, store: Store, *, suggestions: Path | None = None) -> Load
         review = read_review(suggestions, data)
         data = apply_review(data, review)
     validated = time.perf_counter()
-    info = store.replace(data)
+    info = store.replace(data, if_empty=if_empty)
     done = time.perf_counter()
     return LoadReport(folder, info, validated - start, done - validated, review)

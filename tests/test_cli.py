@@ -5,10 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
+import ladybug
 import pytest
 
 from tests.conftest import ROOT, run_cli
@@ -34,8 +38,95 @@ def test_stats_before_any_load_says_how_to_load(
     env: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, _ = run("stats")
-    assert code == 3
+    assert code == 5  # "not loaded": reachable, and nothing there yet
     assert "run `gcx load` first" in capsys.readouterr().err
+
+
+def test_stats_tells_an_unavailable_store_from_an_empty_one(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.write_text("not a graph")  # the database cannot be opened: "unavailable"
+    code, _ = run("stats")
+    assert code == 3
+    assert "unavailable" in capsys.readouterr().err
+
+
+def test_load_if_empty_loads_an_empty_store_once_and_never_replaces_a_graph(env: Path) -> None:
+    code, out = run("load", "--if-empty")
+    assert code == 0 and "Loaded" in out
+    generation = os.readlink(env)
+    code, out = run("load", "--if-empty")
+    assert code == 0
+    assert "already holds a graph" in out and "nothing was loaded" in out and "Loaded" not in out
+    assert os.readlink(env) == generation  # the same generation: nothing was written
+    code, out = run("load")  # without --if-empty a load replaces, as before
+    assert code == 0 and os.readlink(env) != generation
+
+
+def test_load_if_empty_refuses_to_touch_an_unavailable_store(
+    env: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    env.write_text("an operator's file")
+    code, out = run("load", "--if-empty")
+    assert code == 3 and "Loaded" not in out
+    assert env.read_text() == "an operator's file"
+
+
+def test_two_if_empty_loads_at_once_load_exactly_one_graph(env: Path) -> None:
+    # The race --if-empty must close: both check "empty", both build; the link that names
+    # the graph is made in place, so the second fails to make it and removes its build.
+    from graph.backends import open_store
+    from graph.errors import GraphAlreadyLoaded
+    from graph.settings import BUNDLED_DATASET, load_settings
+    from loaders.dataset import read_dataset
+
+    data = read_dataset(BUNDLED_DATASET)
+    # ladybug loads its C library on first use, and two threads doing that at once can
+    # fail ("Could not find lbug C API shared library"): load it before the race.
+    ladybug.Database(str(env.parent / "warm-up.lbug")).close()
+    start = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def one_load() -> None:
+        with open_store(load_settings()) as store:
+            start.wait()
+            try:
+                store.replace(data, if_empty=True)
+                outcomes.append("loaded")
+            except GraphAlreadyLoaded:
+                outcomes.append("left alone")
+
+    threads = [threading.Thread(target=one_load) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert sorted(outcomes) == ["left alone", "loaded"]
+    winner = Path(os.readlink(env)).stem
+    leftovers = [p.name for p in (env.parent / (env.name + ".d")).iterdir()]
+    assert leftovers and all(name.startswith(winner) for name in leftovers), leftovers
+
+
+def test_doctor_on_the_embedded_store_says_what_it_holds(env: Path) -> None:
+    code, out = run("doctor")
+    assert code == 0
+    assert "ok    store: embedded graph file" in out and "warn  graph: no graph is loaded" in out
+    run("load")
+    code, out = run("doctor")
+    assert code == 0 and "ok    graph: version" in out and "All checks passed." in out
+
+
+def test_doctor_names_an_unreachable_neo4j_and_exits_3(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # closed again when the block ends
+    monkeypatch.setenv("GCX_BACKEND", "neo4j")
+    monkeypatch.setenv("NEO4J_URI", f"bolt://127.0.0.1:{port}")
+    code, out = run("doctor")
+    assert code == 3
+    assert f"fail  connectivity: bolt://127.0.0.1:{port}" in out and "Failed: connectivity." in out
 
 
 def test_stats_json_reports_counts_and_coverage(env: Path) -> None:

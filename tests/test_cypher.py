@@ -167,6 +167,7 @@ def test_only_the_schema_and_store_info_statements_are_neo4j_only() -> None:
         *cypher.NEO4J_CONSTRAINTS.values(),
         cypher.NEO4J_WRITE_STORE_INFO,
         cypher.NEO4J_READ_STORE_INFO,
+        cypher.NEO4J_CLAIM_STORE,
     }
     assert not set(cypher.NEO4J_ONLY) & set(cypher.shared_statements())
     for label, statement in cypher.NEO4J_CONSTRAINTS.items():

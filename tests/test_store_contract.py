@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -134,6 +136,33 @@ class TestStoreContract:
         assert loaded.query(q, {"name": "Prestige' OR 1=1 //"}).rows == []
         result = loaded.query("RETURN $n + 1 AS n, $xs AS xs", {"n": 41, "xs": ["a", "b"]})
         assert result.columns == ["n", "xs"] and result.rows == [[42, ["a", "b"]]]
+
+    @pytest.mark.parametrize(
+        ("params", "message"),
+        [
+            ({"n": 2**63}, "'n' holds an integer outside the 64-bit range"),
+            ({"n": -(2**63) - 1}, "'n' holds an integer outside the 64-bit range"),
+            ({"n": [1, {"deep": 2**64}]}, "'n' holds an integer outside the 64-bit range"),
+            ({"s": "a\ud800b"}, "'s' holds text that is not valid Unicode"),
+            ({"x": json.loads("[" * 40 + "]" * 40)}, "'x' nests lists or maps more than 32"),
+            ({"m": {"k": float("nan")}}, "'m' must be a finite number"),
+            ({"b": b"bytes"}, "'b' must be a JSON value"),
+        ],
+        ids=["int-2^63", "int-below-min", "nested-int", "surrogate", "deep", "nan", "bytes"],
+    )
+    def test_a_value_the_driver_cannot_send_is_a_query_error(
+        self, loaded: Store, params: dict[str, Any], message: str
+    ) -> None:
+        # The same refusal, with the same message, on every backend (web: 400).
+        with pytest.raises(QueryError) as caught:
+            loaded.query("RETURN $n AS n", params)
+        assert type(caught.value) is QueryError
+        assert message in str(caught.value)
+
+    def test_the_edges_of_the_sendable_range_are_sent(self, loaded: Store) -> None:
+        edge = {"lo": -(2**63), "hi": 2**63 - 1, "deep": json.loads("[" * 32 + "1" + "]" * 32)}
+        result = loaded.query("RETURN $lo AS lo, $hi AS hi, size($deep) AS n", edge)
+        assert result.rows == [[-(2**63), 2**63 - 1, 1]]
 
     def test_the_row_cap_truncates_and_says_so(self, loaded: Store) -> None:
         partners = loaded.info().counts["Partner"]

@@ -160,7 +160,7 @@ def test_suggest_will_not_overwrite_a_review_file_without_force(
 
 
 def test_suggest_before_load_says_the_graph_is_not_loaded(env: Path, tmp_path: Path) -> None:
-    assert run("suggest", "--output", str(tmp_path / "r.csv"))[0] == 3
+    assert run("suggest", "--output", str(tmp_path / "r.csv"))[0] == 5  # not loaded
 
 
 def test_bad_review_rows_are_reported_by_line_and_nothing_is_loaded(

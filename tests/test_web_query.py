@@ -237,6 +237,22 @@ def test_the_time_limit_stops_a_pathological_query(client: FlaskClient) -> None:
         (b'{"query": "RETURN 1", "max_rows": 1001}', "application/json", "between 1 and 1000"),
         (b'{"query": "RETURN 1", "sql": 1}', "application/json", "unknown field 'sql'"),
         (b'{"query": "MATCH (n"}', "application/json", "unclosed bracket"),
+        # Values no database driver can send: refused the same way on both backends.
+        (
+            b'{"query": "RETURN $n", "params": {"n": 18446744073709551616}}',
+            "application/json",
+            "outside the 64-bit range",
+        ),
+        (
+            b'{"query": "RETURN $s", "params": {"s": "\\ud800"}}',
+            "application/json",
+            "not valid Unicode",
+        ),
+        (
+            b'{"query": "RETURN $x", "params": {"x": ' + b"[" * 40 + b"]" * 40 + b"}}",
+            "application/json",
+            "levels deep",
+        ),
     ],
 )
 def test_malformed_requests_are_400_with_a_message(

@@ -15,7 +15,8 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from decimal import Decimal
 from typing import Any
 
@@ -23,13 +24,15 @@ import networkx as nx
 
 from graph.console.readonly import check_read_only
 from graph.data import GraphData, Snapshot
-from graph.errors import QueryError
+from graph.errors import GraphUnavailable, QueryError
 from graph.settings import LIMITS, Settings
+from graph.store.values import check_params, timedelta_duration
 
 __all__ = ["QueryResult", "Store", "StoreInfo"]
 
-#: Types a console parameter may have (JSON values).
-_PARAM_TYPES = (str, int, float, bool, type(None), list, dict)
+#: Seconds a request waits for another request's snapshot read before it answers
+#: "unavailable" (a stuck read must not queue every request behind it).
+SNAPSHOT_WAIT_S = 60.0
 
 
 @dataclass(frozen=True)
@@ -56,23 +59,6 @@ class QueryResult:
     rewritten_from: str | None = None
 
 
-def _check_params(params: Mapping[str, Any] | None) -> dict[str, Any]:
-    if params is None:
-        return {}
-    if not isinstance(params, Mapping):
-        raise QueryError("parameters must be an object of names to values")
-    out: dict[str, Any] = {}
-    for key, value in params.items():
-        if not isinstance(key, str) or not key.isidentifier():
-            raise QueryError(f"parameter name {key!r} is not a valid identifier")
-        if not isinstance(value, _PARAM_TYPES):
-            raise QueryError(f"parameter {key!r} must be a JSON value")
-        if isinstance(value, float) and not math.isfinite(value):
-            raise QueryError(f"parameter {key!r} must be a finite number")
-        out[key] = value
-    return out
-
-
 def jsonable(value: Any) -> Any:
     """Turn a driver value (node, relationship, date, ...) into plain JSON data."""
     if value is None or isinstance(value, str | int | bool):
@@ -81,8 +67,10 @@ def jsonable(value: Any) -> Any:
         return value if math.isfinite(value) else None
     if isinstance(value, Decimal):  # the engine sums integers as 128-bit decimals
         return int(value) if value == value.to_integral_value() else float(value)
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime | date | clock_time):
         return value.isoformat()
+    if isinstance(value, timedelta):
+        return timedelta_duration(value)
     if isinstance(value, Mapping):
         return {str(k): jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set):
@@ -105,9 +93,14 @@ class Store(ABC):
         self._snapshot: tuple[StoreInfo, Snapshot] | None = None
 
     # -- public API --------------------------------------------------------------------
-    def replace(self, data: GraphData) -> StoreInfo:
-        """Replace the whole graph with ``data``, atomically: readers see old or new."""
-        return self._replace(data)
+    def replace(self, data: GraphData, *, if_empty: bool = False) -> StoreInfo:
+        """Replace the whole graph with ``data``, atomically: readers see old or new.
+
+        With ``if_empty``, load only into a store that holds no graph: the check and the
+        write are one step (no other load can slip in between), and when a graph is
+        there, :class:`graph.errors.GraphAlreadyLoaded` is raised and nothing changes.
+        """
+        return self._replace(data, if_empty)
 
     def info(self) -> StoreInfo:
         """The data version, load time, counts per label and type, and dataset metadata."""
@@ -129,13 +122,20 @@ class Store(ABC):
         ``snapshot()`` separately could straddle a reload.
         """
         info = self.info()
-        with self._snapshot_lock:
+        if not self._snapshot_lock.acquire(timeout=SNAPSHOT_WAIT_S):
+            raise GraphUnavailable(
+                f"another request has been reading the graph for over {SNAPSHOT_WAIT_S:.0f} s; "
+                "try again shortly"
+            )
+        try:
             if self._snapshot is None or self._snapshot[0].version != info.version:
                 # The backend reports the info of the generation it actually read: a
                 # reload between info() and the read must not pair new data with old info.
                 read_info, graph = self._read_graph()
                 self._snapshot = (read_info, nx.freeze(graph))
             return self._snapshot
+        finally:
+            self._snapshot_lock.release()
 
     def query(
         self,
@@ -156,7 +156,7 @@ class Store(ABC):
         if len(cypher) > LIMITS.query_chars:
             raise QueryError(f"the query is longer than {LIMITS.query_chars:,} characters")
         check_read_only(cypher)
-        bound = _check_params(params)
+        bound = check_params(params)
         # The backend's own dialect; the check then reads exactly the text that will run.
         text = self._translate(cypher, bound)
         if text != cypher:
@@ -189,7 +189,7 @@ class Store(ABC):
         return cypher
 
     @abstractmethod
-    def _replace(self, data: GraphData) -> StoreInfo: ...
+    def _replace(self, data: GraphData, if_empty: bool) -> StoreInfo: ...
 
     @abstractmethod
     def _info(self) -> StoreInfo: ...

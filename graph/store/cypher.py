@@ -27,14 +27,22 @@ __all__ = [
     "DELETE_NODES",
     "MERGE_NODES",
     "MERGE_RELS",
+    "NEO4J_CLAIM_STORE",
+    "NEO4J_COMPONENTS",
     "NEO4J_CONSTRAINTS",
+    "NEO4J_CURRENT_USER",
+    "NEO4J_DOCTOR",
     "NEO4J_ONLY",
     "NEO4J_READ_STORE_INFO",
+    "NEO4J_SHOW_CONSTRAINTS",
+    "NEO4J_SLOW_QUERY",
     "NEO4J_WRITE_STORE_INFO",
     "READ_NODES",
     "READ_RELS",
     "STORE_LABEL",
+    "STORE_PROPERTIES",
     "Dialect",
+    "neo4j_statements",
     "shared_statements",
 ]
 
@@ -54,6 +62,8 @@ def _lit(text: str) -> LiteralString:
 
 #: The label of the one node holding the Neo4j store's info (version, counts, ...).
 STORE_LABEL: LiteralString = "GcxStore"
+#: The properties of that node.
+STORE_PROPERTIES = ("id", "version", "loaded_at", "counts", "meta")
 
 # -- shared by both dialects ------------------------------------------------------------
 
@@ -92,8 +102,10 @@ def _merge_nodes(kind: NodeKind) -> LiteralString:
 def _merge_rels(rtype: RelType, a: NodeKind, b: NodeKind) -> LiteralString:
     sets = ", ".join(f"x.{p.name} = r.{p.name}" for p in REL_PROPERTIES)
     return _lit(
-        f"UNWIND $rows AS r MATCH (a:{a.value} {{id: r.source}}), (b:{b.value} {{id: r.target}}) "
-        f"MERGE (a)-[x:{rtype.value}]->(b) SET {sets}"
+        # Two MATCH clauses, not one with two comma-separated patterns: the same two
+        # index lookups, without Neo4j's "disconnected patterns" (cartesian) warning.
+        f"UNWIND $rows AS r MATCH (a:{a.value} {{id: r.source}}) "
+        f"MATCH (b:{b.value} {{id: r.target}}) MERGE (a)-[x:{rtype.value}]->(b) SET {sets}"
     )
 
 
@@ -133,11 +145,16 @@ NEO4J_READ_STORE_INFO: LiteralString = (
     "RETURN s.version AS version, s.loaded_at AS loaded_at, s.counts AS counts, s.meta AS meta"
 )
 
+#: Claim an empty database for ``gcx load --if-empty``, in the load's transaction: the
+#: MERGE takes the store node's constraint lock; a non-null version means a graph is there.
+NEO4J_CLAIM_STORE: LiteralString = "MERGE (s:GcxStore {id: 'store'}) RETURN s.version AS version"
+
 #: Every statement only the Neo4j store sends (the rest is shared and runs on both).
 NEO4J_ONLY: tuple[LiteralString, ...] = (
     *NEO4J_CONSTRAINTS.values(),
     NEO4J_WRITE_STORE_INFO,
     NEO4J_READ_STORE_INFO,
+    NEO4J_CLAIM_STORE,
 )
 
 
@@ -156,3 +173,45 @@ def shared_statements() -> list[LiteralString]:
         *MERGE_NODES.values(),
         *MERGE_RELS.values(),
     ]
+
+
+# -- Neo4j only, for `gcx doctor` (the first-contact checklist) ----------------------------
+
+#: The server's name, version and edition.
+NEO4J_COMPONENTS: LiteralString = (
+    "CALL dbms.components() YIELD name, versions, edition RETURN name, versions, edition"
+)
+
+#: The database's constraints.
+NEO4J_SHOW_CONSTRAINTS: LiteralString = (
+    "SHOW CONSTRAINTS YIELD name, type, labelsOrTypes, properties "
+    "RETURN name, type, labelsOrTypes, properties"
+)
+
+#: Who the store logs in as, and with which roles (no roles on Community).
+NEO4J_CURRENT_USER: LiteralString = "SHOW CURRENT USER YIELD user, roles RETURN user, roles"
+
+#: A console query that runs for many seconds unless its time limit stops it.
+NEO4J_SLOW_QUERY: LiteralString = (
+    "UNWIND range(1, 100000000) AS x WITH x WHERE x % 7 = 3 RETURN count(*) AS n"
+)
+
+#: Every statement `gcx doctor` sends.
+NEO4J_DOCTOR: tuple[LiteralString, ...] = (
+    NEO4J_COMPONENTS,
+    NEO4J_SHOW_CONSTRAINTS,
+    NEO4J_CURRENT_USER,
+    NEO4J_SLOW_QUERY,
+)
+
+
+def neo4j_statements() -> list[LiteralString]:
+    """Every statement the Neo4j store can send, other than a console query.
+
+    The suite checks each with Neo4j's own parser and semantic analysis
+    (``tests/test_cypher_lint.py``), and that the store sends no other Cypher.
+
+    >>> set(shared_statements()) < set(neo4j_statements())
+    True
+    """
+    return [*shared_statements(), *NEO4J_ONLY, *NEO4J_DOCTOR]

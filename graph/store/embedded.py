@@ -32,7 +32,13 @@ import ladybug
 from graph.console.compat import explained, translate
 from graph.console.sandbox import shared_pool, timeout_message
 from graph.data import GraphData, Node, Rel, Snapshot, Value, to_networkx
-from graph.errors import GraphNotLoaded, GraphUnavailable, QueryError, QueryTimeout
+from graph.errors import (
+    GraphAlreadyLoaded,
+    GraphNotLoaded,
+    GraphUnavailable,
+    QueryError,
+    QueryTimeout,
+)
 from graph.model import (
     NODE_KINDS,
     REL_PROPERTIES,
@@ -256,7 +262,9 @@ class EmbeddedStore(Store):
             self._open = (target, db, info)
             return self._open
 
-    def _replace(self, data: GraphData) -> StoreInfo:
+    def _replace(self, data: GraphData, if_empty: bool) -> StoreInfo:
+        if if_empty and os.path.lexists(self.path):
+            raise GraphAlreadyLoaded(f"{self.path} already holds a graph; it was left as it is")
         self.generations.mkdir(parents=True, exist_ok=True)
         version = data.fingerprint()
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
@@ -267,9 +275,19 @@ class EmbeddedStore(Store):
             loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
             meta = {"version": version, "loaded_at": loaded_at, "counts": counts, "meta": data.meta}
             sidecar.write_text(json.dumps(meta, indent=1), encoding="utf-8")
-            link = self.path.parent / f".{self.path.name}.{uuid.uuid4().hex}"
-            os.symlink(os.path.relpath(target, self.path.parent), link)
-            os.replace(link, self.path)  # the atomic switch
+            relative = os.path.relpath(target, self.path.parent)
+            if if_empty:
+                # Made in place: symlink() fails if a concurrent load made the link first.
+                try:
+                    os.symlink(relative, self.path)
+                except FileExistsError:
+                    raise GraphAlreadyLoaded(
+                        f"{self.path} was loaded by another process meanwhile; it was left as it is"
+                    ) from None
+            else:
+                link = self.path.parent / f".{self.path.name}.{uuid.uuid4().hex}"
+                os.symlink(relative, link)
+                os.replace(link, self.path)  # the atomic switch
         except BaseException:
             for leftover in (target, sidecar, Path(str(target) + ".wal")):
                 with contextlib.suppress(FileNotFoundError):

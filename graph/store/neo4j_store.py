@@ -15,6 +15,14 @@
   size (hundreds of elements); ``docs/neo4j.md`` explains the choice and its limit.
 * **Reads** run in managed read transactions (read access mode, so a cluster routes them
   to a reader and the server refuses writes), with a server-side timeout and a row cap.
+  The store's own reads (info, snapshot, constraints) carry a time limit too, and report
+  "unavailable" (503) when they reach it; only a console query's limit is the user's (400).
+* **Bookmarks**: every session and ``execute_query`` of a driver shares one bookmark
+  manager, so on a cluster or Aura a read made after a load in the same process sees it.
+* **Load failures are named**: a load stopped by the server's transaction memory or time
+  limit raises :class:`graph.errors.LoadLimitExceeded` naming the setting to raise. The
+  load runs in an explicit transaction that the driver never retries (the same load
+  would stop again).
 * **Store info** (version, load time, counts, dataset metadata) lives in the database, on
   one ``(:GcxStore {id: 'store'})`` node, so every process sees the same.
 
@@ -27,6 +35,7 @@ from __future__ import annotations
 import atexit
 import json
 import logging
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -34,18 +43,29 @@ from datetime import UTC, datetime
 from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
+import neo4j.api
 import neo4j.graph
+import neo4j.spatial
+import neo4j.time
 from neo4j import exceptions as neo4j_errors
 
 from graph.console.sandbox import timeout_message
 from graph.data import GraphData, Node, Rel, Snapshot, to_networkx
-from graph.errors import GraphNotLoaded, GraphUnavailable, QueryError, QueryTimeout
+from graph.errors import (
+    GraphAlreadyLoaded,
+    GraphNotLoaded,
+    GraphUnavailable,
+    LoadLimitExceeded,
+    QueryError,
+    QueryTimeout,
+)
 from graph.model import NODE_KINDS, REL_PROPERTIES, REL_TYPES, NodeKind, RelType
 from graph.settings import Settings
 from graph.store import cypher
 from graph.store.base import Store, StoreInfo
+from graph.store.values import iso_duration, point_map
 
-__all__ = ["BATCH", "Neo4jStore", "driver_for", "neo4j_value"]
+__all__ = ["BATCH", "Neo4jStore", "bookmarks_for", "driver_for", "neo4j_value"]
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +78,25 @@ CONNECT_TIMEOUT_S = 5.0
 RETRY_TIME_S = 1.0
 #: Times a snapshot read is tried again when a load commits in the middle of it.
 SNAPSHOT_TRIES = 3
+#: Seconds the store's own reads may take (info; constraints), and the whole-graph read.
+INFO_TIMEOUT_S = 10.0
+SNAPSHOT_TIMEOUT_S = 60.0
 
 T = TypeVar("T")
 
 _drivers: dict[tuple[str, str], neo4j.Driver] = {}
+_bookmarks: dict[tuple[str, str], neo4j.api.BookmarkManager] = {}
 _drivers_lock = threading.Lock()
+
+
+def bookmarks_for(settings: Settings) -> neo4j.api.BookmarkManager:
+    """The process's one bookmark manager for ``settings``' server (shared by every session)."""
+    key = (settings.neo4j_uri or "", settings.neo4j_user)
+    with _drivers_lock:
+        manager = _bookmarks.get(key)
+        if manager is None:
+            manager = _bookmarks[key] = neo4j.GraphDatabase.bookmark_manager()
+        return manager
 
 
 def driver_for(settings: Settings) -> neo4j.Driver:
@@ -101,34 +135,107 @@ def close_drivers() -> None:
     with _drivers_lock:
         drivers = list(_drivers.values())
         _drivers.clear()
+        _bookmarks.clear()
     for driver in drivers:
         driver.close()
 
 
+_MEMORY_CODES = ("OutOfMemory", "MemoryLimit", "MemoryPool")
+#: The setting to raise for each memory error, when its message names none.
+_MEMORY_SETTINGS = {
+    "TransactionOutOfMemoryError": "db.memory.transaction.max",
+    "MemoryPoolOutOfMemoryError": "dbms.memory.transaction.total.max",
+    "OutOfMemoryError": "server.memory.heap.max_size",
+}
+_SETTING_IN_MESSAGE = re.compile(r"\b((?:dbms|db|server)\.memory\.[a-z_.]*[a-z_])")
+
+
+def _is_timeout(exc: neo4j_errors.Neo4jError) -> bool:
+    return "TransactionTimedOut" in (exc.code or "")
+
+
+def _memory_setting(exc: neo4j_errors.Neo4jError) -> str | None:
+    """The configuration setting a memory error names (None: not a memory error)."""
+    code = exc.code or ""
+    if not any(marker in code for marker in _MEMORY_CODES):
+        return None
+    named = _SETTING_IN_MESSAGE.search(exc.message or "")
+    if named:
+        return named.group(1)
+    return next((v for k, v in _MEMORY_SETTINGS.items() if code.endswith(k)), "the heap")
+
+
 @contextmanager
-def _translated(action: str) -> Iterator[None]:
-    """Turn driver errors into the graph package's errors."""
+def _translated(action: str, *, console: bool = False) -> Iterator[None]:
+    """Turn driver errors into the graph package's errors.
+
+    A console query's own failures (bad Cypher, its time limit, its memory, a value the
+    driver cannot send or read) are :class:`QueryError` (400); everything else, including
+    the store's own reads reaching their time limit, is :class:`GraphUnavailable` (503).
+    """
     try:
         yield
     except neo4j_errors.AuthError as exc:
         raise GraphUnavailable(f"Neo4j refused the credentials while {action}: {exc}") from None
-    except neo4j_errors.ClientError as exc:
+    except neo4j_errors.Neo4jError as exc:
         code = exc.code or ""
-        if "TransactionTimedOut" in code or "TransactionTimedOutClientConfiguration" in code:
-            raise QueryTimeout(action) from None
+        if _is_timeout(exc):
+            if console:
+                raise QueryTimeout(action) from None
+            raise GraphUnavailable(f"Neo4j stopped {action} at its time limit") from None
         if code.startswith("Neo.ClientError.Database.DatabaseNotFound"):
             raise GraphUnavailable(f"Neo4j has no such database while {action}: {exc}") from None
-        raise QueryError(exc.message or str(exc)) from None
-    except (
-        neo4j_errors.ServiceUnavailable,
-        neo4j_errors.SessionExpired,
-        neo4j_errors.TransientError,
-        neo4j_errors.DatabaseError,
-        neo4j_errors.DriverError,
-        neo4j_errors.Neo4jError,
-        OSError,
-    ) as exc:
+        if console and (
+            isinstance(exc, neo4j_errors.ClientError) or _memory_setting(exc) is not None
+        ):
+            raise QueryError(exc.message or str(exc)) from None
         raise GraphUnavailable(f"the graph database is unavailable while {action}: {exc}") from None
+    except neo4j_errors.BrokenRecordError as exc:
+        if not console:
+            raise GraphUnavailable(f"Neo4j sent an unreadable value while {action}") from None
+        raise QueryError(
+            f"the result holds a value the driver cannot read ({exc.__cause__ or exc}); "
+            "dates and times must lie in years 1 to 9999"
+        ) from None
+    except (neo4j_errors.DriverError, OSError) as exc:
+        raise GraphUnavailable(f"the graph database is unavailable while {action}: {exc}") from None
+    except (OverflowError, UnicodeError, RecursionError) as exc:
+        # check_params refuses these first; this is the net under it.
+        if not console:
+            raise
+        raise QueryError(f"a parameter cannot be sent to Neo4j: {exc}") from None
+
+
+@contextmanager
+def _load_limits() -> Iterator[None]:
+    """Name the server limit that stopped a load, and the setting to raise."""
+    try:
+        yield
+    except neo4j_errors.Neo4jError as exc:
+        setting = _memory_setting(exc)
+        if setting is not None:
+            raise LoadLimitExceeded(
+                f"the load ran out of memory on the Neo4j server and was rolled back; raise "
+                f"{setting} (and server.memory.heap.max_size with it): {exc.message}"
+            ) from None
+        if _is_timeout(exc):
+            raise LoadLimitExceeded(
+                "the load ran past the server's transaction time limit and was rolled back; "
+                "raise db.transaction.timeout (docker compose: NEO4J_db_transaction_timeout)"
+            ) from None
+        raise
+
+
+def _scalar(value: Any) -> Any:
+    """A temporal or spatial driver value in the shape both backends give, or ``value``."""
+    if isinstance(value, neo4j.time.Duration):
+        return iso_duration(value.months, value.days, value.seconds, value.nanoseconds)
+    if isinstance(value, neo4j.spatial.Point):
+        crs = {4326: "wgs-84", 4979: "wgs-84-3d", 7203: "cartesian", 9157: "cartesian-3d"}
+        return point_map(crs.get(value.srid or 0, "unknown"), value.srid or 0, tuple(value))
+    if isinstance(value, neo4j.time.Date | neo4j.time.DateTime | neo4j.time.Time):
+        return value.to_native()
+    return value
 
 
 def neo4j_value(value: Any) -> Any:
@@ -157,10 +264,9 @@ def neo4j_value(value: Any) -> Any:
         }
     if isinstance(value, Mapping):
         return {str(k): neo4j_value(v) for k, v in value.items()}
+    value = _scalar(value)  # before lists: Duration and Point are tuples
     if isinstance(value, list | tuple):
         return [neo4j_value(v) for v in value]
-    if hasattr(value, "to_native"):  # neo4j.time values
-        return value.to_native()
     return value
 
 
@@ -182,7 +288,9 @@ def _rel_rows(data: GraphData, rtype: RelType, a: NodeKind, b: NodeKind) -> list
     ]
 
 
-def write_graph(tx: neo4j.ManagedTransaction, data: GraphData) -> dict[str, int]:
+def write_graph(
+    tx: neo4j.ManagedTransaction | neo4j.Transaction, data: GraphData
+) -> dict[str, int]:
     """Replace the graph inside ``tx``: delete, merge in batches, count (no commit here).
 
     Runs only shared Cypher (the same text runs on the embedded engine in the tests).
@@ -215,16 +323,25 @@ class Neo4jStore(Store):
         super().__init__(settings)
         self.database = settings.neo4j_database or None
         self._driver = driver_for(settings)
+        self._bookmarks = bookmarks_for(settings)
 
     # -- plumbing ----------------------------------------------------------------------
-    def _read(self, work: Callable[[neo4j.ManagedTransaction], T], action: str) -> T:
-        with (
-            _translated(action),
-            self._driver.session(
-                database=self.database, default_access_mode=neo4j.READ_ACCESS
-            ) as session,
-        ):
-            return session.execute_read(work)
+    def _session(self, mode: str) -> neo4j.Session:
+        return self._driver.session(
+            database=self.database, default_access_mode=mode, bookmark_manager=self._bookmarks
+        )
+
+    def _read(
+        self,
+        work: Callable[[neo4j.ManagedTransaction], T],
+        action: str,
+        timeout_s: float = INFO_TIMEOUT_S,
+        *,
+        console: bool = False,
+    ) -> T:
+        timed = neo4j.unit_of_work(timeout=timeout_s)(work)
+        with _translated(action, console=console), self._session(neo4j.READ_ACCESS) as session:
+            return session.execute_read(timed)
 
     # -- writes ------------------------------------------------------------------------
     def ensure_schema(self) -> None:
@@ -232,19 +349,49 @@ class Neo4jStore(Store):
         with _translated("creating the schema constraints"):
             for statement in cypher.NEO4J_CONSTRAINTS.values():
                 self._driver.execute_query(
-                    statement, database_=self.database, routing_=neo4j.RoutingControl.WRITE
+                    neo4j.Query(statement, timeout=INFO_TIMEOUT_S),
+                    database_=self.database,
+                    routing_=neo4j.RoutingControl.WRITE,
+                    bookmark_manager_=self._bookmarks,
                 )
 
-    def _replace(self, data: GraphData) -> StoreInfo:
+    def _claim_empty(self, tx: neo4j.Transaction) -> None:
+        """Refuse (GraphAlreadyLoaded) unless the database holds no graph; inside the load.
+
+        The MERGE on the store node takes the uniqueness constraint's lock, so a second
+        ``--if-empty`` load waits here for the first to commit, then sees its version.
+        """
+        record = tx.run(cypher.NEO4J_CLAIM_STORE).single(strict=True)
+        if record["version"] is not None:
+            raise GraphAlreadyLoaded(
+                f"Neo4j database {self.database or '(default)'} already holds a graph "
+                f"(version {record['version']}); it was left as it is"
+            )
+        existing = sum(int(tx.run(q).single(strict=True)[0]) for q in cypher.COUNT_NODES.values())
+        if existing:
+            raise GraphAlreadyLoaded(
+                f"Neo4j database {self.database or '(default)'} holds {existing:,} nodes with "
+                "the model's labels but no store info; they were left as they are"
+            )
+
+    def _replace(self, data: GraphData, if_empty: bool) -> StoreInfo:
         self.ensure_schema()
         version = data.fingerprint()
         loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
         expected = data.counts()
-
-        def work(tx: neo4j.ManagedTransaction) -> dict[str, int]:
+        # An explicit transaction, not execute_write: the driver retries a managed
+        # transaction on "transient" errors, and running out of transaction memory is one;
+        # the same load would only run out again. A failure anywhere rolls everything back.
+        with (
+            _translated("loading the graph"),
+            _load_limits(),
+            self._session(neo4j.WRITE_ACCESS) as session,
+            session.begin_transaction() as tx,
+        ):
+            if if_empty:
+                self._claim_empty(tx)
             counts = write_graph(tx, data)
             if counts != expected:
-                # Raising inside the transaction function rolls the whole load back.
                 raise GraphUnavailable(f"the database holds {counts} after writing {expected}")
             tx.run(
                 cypher.NEO4J_WRITE_STORE_INFO,
@@ -253,15 +400,7 @@ class Neo4jStore(Store):
                 counts=json.dumps(counts, sort_keys=True),
                 meta=json.dumps(data.meta, sort_keys=True),
             ).consume()
-            return counts
-
-        with (
-            _translated("loading the graph"),
-            self._driver.session(
-                database=self.database, default_access_mode=neo4j.WRITE_ACCESS
-            ) as session,
-        ):
-            counts = session.execute_write(work)
+            tx.commit()
         return StoreInfo(self.backend, version, loaded_at, counts, dict(data.meta))
 
     # -- reads -------------------------------------------------------------------------
@@ -303,7 +442,7 @@ class Neo4jStore(Store):
             return before, nodes, rels, self._info_in(tx)
 
         for _ in range(SNAPSHOT_TRIES):
-            before, nodes, rels, after = self._read(work, "reading the graph")
+            before, nodes, rels, after = self._read(work, "reading the graph", SNAPSHOT_TIMEOUT_S)
             # Neo4j reads are read-committed: a load that commits during the read would
             # mix two graphs. The version on either side tells; then read again.
             if before.version == after.version:
@@ -317,7 +456,6 @@ class Neo4jStore(Store):
         # has checked it, and it runs in a read transaction with a server-side timeout.
         text: LiteralString = cast(LiteralString, cypher_text)  # type: ignore[redundant-cast]
 
-        @neo4j.unit_of_work(timeout=timeout_s)
         def work(tx: neo4j.ManagedTransaction) -> tuple[list[str], list[list[Any]], bool]:
             result = tx.run(text, params)
             columns = list(result.keys())
@@ -331,7 +469,7 @@ class Neo4jStore(Store):
             return columns, rows, truncated
 
         try:
-            return self._read(work, "running the query")
+            return self._read(work, "running the query", timeout_s, console=True)
         except QueryTimeout:
             raise QueryTimeout(timeout_message(timeout_s)) from None
 
