@@ -188,13 +188,8 @@ def example_queries(app: Any) -> list[str]:
     from graph.console.examples import EXAMPLES
     from web.query import ConsoleRequest
 
-    with app.app_context():
-        from web.db import get_store
-
-        backend = get_store().backend
     return [
-        urlencode(ConsoleRequest(ex.text(backend), dict(ex.params), 0, 0).url_args())
-        for ex in EXAMPLES
+        urlencode(ConsoleRequest(ex.cypher, dict(ex.params), 0, 0).url_args()) for ex in EXAMPLES
     ]
 
 

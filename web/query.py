@@ -349,14 +349,14 @@ def results_csv(result: QueryResult) -> str:
     return out.getvalue()
 
 
-def _examples(backend: str) -> list[dict[str, Any]]:
+def _examples() -> list[dict[str, Any]]:
     groups = []
     for audience, heading in _AUDIENCES.items():
         items = []
         for ex in EXAMPLES:
             if ex.audience is not audience:
                 continue
-            req = ConsoleRequest(ex.text(backend), dict(ex.params), 0, 0)
+            req = ConsoleRequest(ex.cypher, dict(ex.params), 0, 0)
             args = req.url_args()
             items.append(
                 {
@@ -385,7 +385,7 @@ def api_query() -> Response:
 def index() -> tuple[str, int]:
     most_timeout, most_rows = _limits()
     backend = get_store().backend
-    groups = _examples(backend)
+    groups = _examples()
     context: dict[str, Any] = {
         "groups": groups,
         "examples_json": {
