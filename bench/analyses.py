@@ -131,7 +131,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         from bench.synth import synthesize
 
-        graphs.insert(1, (f"synth x{args.scale}", lambda: synthesize(args.scale)[0]))
+        graphs.insert(1, (f"synth x{args.scale}", lambda: synthesize(args.scale)))
     except ImportError:
         print("bench.synth is not available: skipping the synthetic graph", file=sys.stderr)
 

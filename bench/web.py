@@ -1,6 +1,6 @@
-"""The web sections of ``make bench``: server time per API endpoint, and pyvis against ours.
+"""The API section of ``make bench``: server time per API endpoint.
 
-Both run in a fresh process per dataset (``bench.run`` calls them through ``--child``),
+It runs in a fresh process per dataset (``bench.run`` calls them through ``--child``),
 through Flask's test client: the time is the server's (routing, snapshot reads, the
 analysis, JSON), without a network. The snapshot is warmed first, as a running server's
 is after its first request.
@@ -11,7 +11,6 @@ guessed at; the list is :data:`ENDPOINTS`.
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
 from collections.abc import Callable
@@ -157,99 +156,3 @@ def measure_api(db_path: str, runs: str) -> Row:
             }
         )
     return {"runs": int(runs), "rows": rows}
-
-
-def measure_pyvis(db_path: str, runs: str) -> Row:
-    """pyvis's usual path (``from_nx`` + ``generate_html``) against our ``/api/subgraph``.
-
-    Both draw the same nodes (our subgraph selection) around the same distinct centres,
-    busiest first, and both are timed as requests to the same app: pyvis's as a route
-    that does what its docs show, per request; ours uncached (a different centre each
-    time), so neither side gains from a cache or loses to the HTTP layer alone.
-    """
-    import networkx as nx
-    from flask import Flask, request
-    from pyvis.network import Network
-
-    from graph.settings import LIMITS
-    from graph.views import subgraph
-
-    app, client = _app(db_path)
-    flask_app: Flask = app
-
-    @flask_app.get("/bench/pyvis")
-    def pyvis_route() -> str:
-        from web.db import get_snapshot
-
-        center = request.args["center"]
-        return pyvis_html(get_snapshot(), center, int(request.args["depth"]))
-
-    def pyvis_html(g: Any, center: str, depth: int) -> str:
-        # Copy first: from_nx writes into the graph it is given.
-        sub = subgraph(g, [center], depth=depth, max_nodes=LIMITS.subgraph_default_nodes)
-        copy: nx.MultiDiGraph[str] = nx.MultiDiGraph(g.subgraph(sub.nodes))
-        for _, attrs in copy.nodes(data=True):
-            attrs["title"] = str(attrs.get("name", ""))
-        for _, _, attrs in copy.edges(data=True):
-            attrs.pop("weight", None)  # from_nx reads 'weight' as a width; ours are None
-        net = Network(directed=True)
-        net.from_nx(copy)
-        html: str = net.generate_html()
-        return html
-
-    client.get("/api/stats")
-    with app.app_context():
-        from web.db import get_store
-
-        g = get_store().snapshot()
-    centers = _pool(g, "")[: int(runs)]
-    client.get(f"/api/subgraph?center={centers[-1]}&depth=1")
-    rows: list[Row] = []
-    for depth in (1, 2):
-
-        def pyvis_view(center: str, depth: int = depth) -> str:
-            response = client.get(f"/bench/pyvis?center={center}&depth={depth}")
-            if response.status_code != 200:
-                raise RuntimeError(f"the pyvis route answered {response.status_code}")
-            html: str = response.get_data(as_text=True)
-            return html
-
-        def ours(center: str, depth: int = depth) -> bytes:
-            response = client.get(f"/api/subgraph?center={center}&depth={depth}")
-            if response.status_code != 200:
-                raise RuntimeError(f"/api/subgraph answered {response.status_code}")
-            data: bytes = response.get_data()
-            return data
-
-        ours_ms: list[float] = []
-        pyvis_ms: list[float] = []
-        ours_bytes: list[int] = []
-        pyvis_bytes: list[int] = []
-        nodes: list[int] = []
-        for center in centers:
-            start = time.perf_counter()
-            body = ours(center)
-            ours_ms.append((time.perf_counter() - start) * 1000)
-            start = time.perf_counter()
-            html = pyvis_view(center)
-            pyvis_ms.append((time.perf_counter() - start) * 1000)
-            ours_bytes.append(len(body))
-            pyvis_bytes.append(len(html.encode("utf-8")))
-            nodes.append(len(json.loads(body)["nodes"]))
-        o50, o95 = _percentiles(ours_ms)
-        p50, p95 = _percentiles(pyvis_ms)
-        rows.append(
-            {
-                "view": f"subgraph depth {depth}",
-                "views": len(centers),
-                "nodes_median": int(statistics.median(nodes)),
-                "ours_p50_ms": o50,
-                "ours_p95_ms": o95,
-                "ours_bytes_median": int(statistics.median(ours_bytes)),
-                "pyvis_p50_ms": p50,
-                "pyvis_p95_ms": p95,
-                "pyvis_bytes_median": int(statistics.median(pyvis_bytes)),
-                "speedup": p50 / o50,
-            }
-        )
-    return {"rows": rows}

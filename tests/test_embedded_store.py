@@ -6,6 +6,7 @@ import multiprocessing
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -68,12 +69,18 @@ def test_a_write_error_midway_keeps_the_old_generation(
     before = _ids_checksum(store)
     generations = sorted(p.name for p in store.generations.iterdir())  # type: ignore[attr-defined]
     data = read_dataset(BUNDLED_DATASET)
-    from graph.store import embedded
+    from graph.store import bulk
 
-    def broken_insert(conn: object, stmt: str, rows: list[dict[str, object]]) -> None:
-        raise RuntimeError("disk full (simulated)")
+    written: list[str] = []
+    write_table = bulk.write_table
 
-    monkeypatch.setattr(embedded.EmbeddedStore, "_insert", staticmethod(broken_insert))
+    def broken_write(conn: Any, table: Any, rows: Any) -> None:
+        if len(written) == 3:  # the fourth table, in the writer thread
+            raise RuntimeError("disk full (simulated)")
+        written.append(table.name)
+        write_table(conn, table, rows)
+
+    monkeypatch.setattr(bulk, "write_table", broken_write)
     with pytest.raises(RuntimeError, match="disk full"):
         store.replace(data)
     assert _ids_checksum(store) == before

@@ -12,19 +12,24 @@ from graph.store.base import Store
 from graph.views import (
     KIND_ORDER,
     DirectoryQuery,
+    SubgraphRequest,
     challenge_detail,
     directory,
     directory_facets,
     layout,
     node,
     node_detail,
+    node_display,
     overview,
     partner_detail,
+    prepare,
     search,
     subgraph,
+    theme_colours,
     theme_detail,
     to_vis,
 )
+from graph.views.layout import kept_layout
 
 COLLAB = "the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day"
 AIR = "american-institutes-for-research"
@@ -232,3 +237,36 @@ def test_to_vis_styles_kinds_catalysts_and_inferred_edges(g: Snapshot) -> None:
         assert e["from"] in nodes and e["to"] in nodes
     assert vis["shown"] == len(vis["nodes"]) and vis["truncated"] is False
     assert all(isinstance(n["title"], str) and "\n" not in n["label"] for n in vis["nodes"])
+
+
+def test_views_share_display_data_and_list_only_the_themes_in_view(g: Snapshot) -> None:
+    shared = node_display(g)
+    before = {k: dict(v) if isinstance(v, dict) else v for k, v in shared[COLLAB].items()}
+    whole = to_vis(g, subgraph(g, [], max_nodes=LIMITS.subgraph_nodes))
+    around = to_vis(g, subgraph(g, [COLLAB], depth=1))
+    partner = to_vis(g, subgraph(g, [AIR], depth=1, kinds={"Partner", "ProjectTeam"}))
+    centre = next(n for n in around["nodes"] if n["id"] == COLLAB)
+    plain = next(n for n in whole["nodes"] if n["id"] == COLLAB)
+    assert centre["center"] and not plain["center"]
+    assert {k: v for k, v in centre.items() if k not in ("x", "y", "center")} == {
+        k: v for k, v in plain.items() if k not in ("x", "y", "center")
+    }
+    assert node_display(g) is shared and dict(shared[COLLAB]) == before  # views copy it
+    for vis in (whole, around, partner):
+        in_view = {n["id"] for n in vis["nodes"] if n["kind"] == "Theme"}
+        in_view |= {n["theme"] for n in vis["nodes"] if n["kind"] == "Challenge"}
+        assert {t["id"] for t in vis["legend"]["themes"]} == in_view - {None}
+    assert len(whole["legend"]["themes"]) == len(theme_colours(g)) == 7
+    assert partner["legend"]["themes"] == [] and partner["legend"]["kinds"]
+
+
+def test_the_whole_graph_is_laid_out_once_per_snapshot(g: Snapshot) -> None:
+    prepare(g)
+    sub = SubgraphRequest().build(g)
+    kept = kept_layout(g, sub)
+    assert kept is kept_layout(g, SubgraphRequest().build(g))  # shared, not recomputed
+    assert kept == layout(sub)
+    centred = subgraph(g, [COLLAB])
+    assert kept_layout(g, centred) == layout(centred)
+    other: Snapshot = nx.freeze(nx.MultiDiGraph(g))  # another data version
+    assert kept_layout(other, SubgraphRequest().build(other)) is not kept

@@ -34,8 +34,8 @@ from graph.errors import (
 )
 from graph.model import NodeKind
 from graph.settings import BUNDLED_DATASET, Settings, load_settings
-from graph.store import neo4j_store as backend
 from graph.store.base import Store, jsonable
+from graph.store.neo4j_errors import load_limits, translated
 from graph.store.neo4j_store import Neo4jStore, bookmarks_for, driver_for, neo4j_value
 from loaders import load
 from loaders.dataset import read_dataset
@@ -144,8 +144,8 @@ def test_a_load_stopped_by_a_server_limit_names_the_setting(
     error = _server_error(code, message)
     with (
         pytest.raises(LoadLimitExceeded) as caught,
-        backend._translated("loading the graph"),
-        backend._load_limits(),
+        translated("loading the graph"),
+        load_limits(),
     ):
         raise error
     assert setting in str(caught.value) and "rolled back" in str(caught.value)
@@ -186,7 +186,7 @@ def test_driver_errors_become_the_graph_errors_users_should_see(
 ) -> None:
     # Console failures are the user's (400, or a timeout message); the store's own reads
     # timing out mean the database is struggling (503), never a 400.
-    with pytest.raises(expected) as caught, backend._translated("reading", console=console):
+    with pytest.raises(expected) as caught, translated("reading", console=console):
         raise error
     assert type(caught.value) is expected
 

@@ -11,6 +11,7 @@ live suite's job (``NEO4J_URI``), and its parser's (``tests/test_cypher_lint.py`
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -20,7 +21,7 @@ from graph.data import GraphData
 from graph.errors import GraphUnavailable, LoadLimitExceeded, QueryError
 from graph.settings import BUNDLED_DATASET, Settings
 from graph.store import cypher
-from graph.store.neo4j_store import INFO_TIMEOUT_S, Neo4jStore
+from graph.store.neo4j_store import INFO_TIMEOUT_S, Neo4jStore, client_deadline
 from loaders.dataset import read_dataset
 from tests.bolt_stub import Failure, Rows, ScriptedBolt
 
@@ -99,6 +100,24 @@ def test_the_stores_own_reads_carry_a_time_limit_and_time_out_as_unavailable(
     with pytest.raises(GraphUnavailable, match="time limit") as caught:
         store.info()
     assert not isinstance(caught.value, QueryError)  # 503, never the console's 400
+
+
+def test_a_server_that_stops_answering_is_unavailable_within_the_client_deadline(
+    wire: ScriptedBolt,
+) -> None:
+    # The server never stops this query at its limit (it answers after 5 s): the client
+    # gives up by itself at client_deadline(0.5) = 1.75 s, as "unavailable", not a hang.
+    def stalls(query: str, params: dict[str, Any]) -> Rows | Failure:
+        if query == "RETURN 1 AS one":
+            time.sleep(5)
+        return ["one"], [[1]]
+
+    wire.script = stalls
+    store = store_on(wire)
+    start = time.monotonic()
+    with pytest.raises(GraphUnavailable, match=r"did not answer within 1\.8 s"):
+        store.query("RETURN 1 AS one", timeout_s=0.5)
+    assert time.monotonic() - start < client_deadline(0.5) + 1.0
 
 
 def test_reads_after_a_load_carry_the_loads_bookmark(wire: ScriptedBolt, data: GraphData) -> None:

@@ -7,7 +7,8 @@ from collections import Counter
 from pathlib import Path
 
 from bench.synth import synthesize, write_dataset
-from graph.data import GraphData
+from graph.analyses.addressing import addressing
+from graph.data import GraphData, to_networkx
 from graph.settings import BUNDLED_DATASET
 from loaders import read_dataset
 
@@ -58,11 +59,32 @@ def test_it_is_labelled_synthetic_everywhere(tmp_path: Path) -> None:
 
 def test_counts_and_degree_distributions_are_n_times_the_bundled_ones() -> None:
     bundled = read_dataset(BUNDLED_DATASET)
-    data, dropped = synthesize(4)
-    assert dropped == 0
+    data = synthesize(4)
     assert data.counts() == {k: 4 * v for k, v in bundled.counts().items()}
     expected = _degrees(bundled)
     got = _degrees(data)
     assert got.keys() == expected.keys()
     for key, hist in expected.items():
         assert got[key] == Counter({deg: 4 * count for deg, count in hist.items()}), key
+
+
+def _addressing(data: GraphData) -> tuple[int, int, int]:
+    """Evidence paths from partners to challenges, the (partner, challenge) pairs they join,
+    and the pairs of partners that share a challenge."""
+    g = to_networkx(data.nodes, data.rels)
+    found = addressing(g)
+    by_challenge: dict[str, set[str]] = {}
+    for a in found:
+        by_challenge.setdefault(a.challenge, set()).add(a.partner)
+    shared = {frozenset((p, q)) for group in by_challenge.values() for p in group for q in group}
+    return sum(len(a.paths) for a in found), len(found), len({s for s in shared if len(s) == 2})
+
+
+def test_every_addressing_path_has_n_copies_so_the_analyses_do_real_work() -> None:
+    paths, pairs, shared = _addressing(read_dataset(BUNDLED_DATASET))
+    assert paths >= pairs > 0 and shared > 0
+    synth_paths, synth_pairs, synth_shared = _addressing(synthesize(3))
+    assert synth_paths == 3 * paths
+    # A partner's two paths to one challenge may reach two different copies of it.
+    assert 3 * pairs <= synth_pairs <= synth_paths
+    assert synth_shared >= 3 * shared // 2

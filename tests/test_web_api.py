@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from graph import addressing
 from graph.settings import LIMITS
 from graph.store.base import Store
+from web.render import node_linker, node_url
 
 COLLAB = "the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day"
 AIR = "american-institutes-for-research"
@@ -162,3 +163,12 @@ def test_api_responses_are_json_with_safety_headers(client: FlaskClient) -> None
     assert response.mimetype == "application/json"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_node_links_are_the_routes_urls_for_every_node(app: Flask, shared_store: Store) -> None:
+    g = shared_store.snapshot()
+    odd = [("Partner", "a:b"), ("Commitment", "x~y"), ("Theme", "_")]
+    with app.test_request_context("/"):
+        link = node_linker()
+        for kind, node_id in [(k, n) for n, k in g.nodes(data="kind")] + odd:
+            assert link(kind, node_id) == node_url(kind, node_id)

@@ -9,12 +9,14 @@ reload is picked up by the next request, without a restart.
 from __future__ import annotations
 
 import threading
+from functools import lru_cache
 from typing import Any
 
 from flask import Flask, current_app, g
 
 from graph import Settings, Store, StoreInfo, coverage, load_settings, open_store
 from graph.data import Snapshot
+from graph.views import prepare
 
 __all__ = ["get_info", "get_snapshot", "get_store", "init_app"]
 
@@ -46,8 +48,17 @@ def _view() -> tuple[StoreInfo, Snapshot]:
     # the counts of one load with the graph of the next.
     if "gcx_view" not in g:
         g.gcx_view = get_store().view()
+        _prepare(g.gcx_view[1])
     view: tuple[StoreInfo, Snapshot] = g.gcx_view
     return view
+
+
+@lru_cache(maxsize=4)
+def _prepare(snapshot: Snapshot) -> None:
+    # Once per data version (a new snapshot after each load), what every view shares, in
+    # the background: the request that first reads a snapshot (often /api/stats) does not
+    # wait for it, and a view asked for meanwhile builds what it needs itself.
+    threading.Thread(target=prepare, args=(snapshot,), name="gcx-prepare", daemon=True).start()
 
 
 def get_info() -> StoreInfo:

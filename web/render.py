@@ -8,6 +8,7 @@ read the same arguments (:func:`subgraph_args`) and build the same payload
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -16,7 +17,7 @@ from markupsafe import Markup
 
 from graph.data import Snapshot
 from graph.settings import LIMITS
-from graph.views import KIND_ORDER, KINDS, SubgraphRequest, draw
+from graph.views import KIND_ORDER, KINDS, Link, SubgraphRequest, draw
 from web.params import get_bool, get_int, get_list, ordered
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "graph_block",
     "graph_json",
     "graph_payload",
+    "node_linker",
     "node_url",
     "subgraph_args",
 ]
@@ -33,6 +35,27 @@ def node_url(kind: str, node_id: str) -> str:
     """The page of a node: ``/<area>/<id>`` of its kind (``graph.views.KINDS``)."""
     style = KINDS.get(kind)
     return url_for(f"{style.area if style else 'nodes'}.show", node_id=node_id)
+
+
+#: Characters a URL path carries as they are (RFC 3986 "unreserved"): no quoting needed.
+_UNRESERVED = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def node_linker() -> Link:
+    """:func:`node_url` for the many nodes of one view: each kind's route is built once and
+    ids that need no quoting are appended (``url_for`` per node was 45% of a whole-graph
+    view)."""
+    prefixes: dict[str, str] = {}
+
+    def link(kind: str, node_id: str) -> str:
+        if not _UNRESERVED.fullmatch(node_id):
+            return node_url(kind, node_id)
+        prefix = prefixes.get(kind)
+        if prefix is None:
+            prefix = prefixes[kind] = node_url(kind, "_")[:-1]
+        return prefix + node_id
+
+    return link
 
 
 def subgraph_args(*, default_depth: int = 1) -> SubgraphRequest:
@@ -55,7 +78,7 @@ def graph_payload(g: Snapshot, args: SubgraphRequest) -> dict[str, Any]:
     Cached per (snapshot, arguments): a snapshot is frozen, so the same request gives the
     same payload; the dict is shared between requests, so callers must not change it.
     """
-    return draw(g, args, link=node_url)
+    return draw(g, args, link=node_linker())
 
 
 @lru_cache(maxsize=64)

@@ -109,9 +109,9 @@ def _neo4j_checks(store: Neo4jStore, sample: GraphData) -> list[Check]:
 
 
 def _records(store: Neo4jStore, statement: LiteralString) -> list[neo4j.Record]:
-    from graph.store.neo4j_store import _translated
+    from graph.store.neo4j_errors import translated
 
-    with _translated("running the checklist"):
+    with translated("running the checklist"):
         records, _, _ = store._driver.execute_query(
             statement, database_=store.database, bookmark_manager_=store._bookmarks
         )
@@ -151,15 +151,16 @@ def _sample_load(store: Neo4jStore, sample: GraphData) -> Check:
     import neo4j
     from neo4j import exceptions as neo4j_errors
 
-    from graph.store.neo4j_store import _load_limits, _translated, write_graph
+    from graph.store.neo4j_errors import load_limits, translated
+    from graph.store.neo4j_store import write_graph
 
     elements = len(sample.nodes) + len(sample.rels)
     start = time.perf_counter()
     try:
-        with _translated("the timed sample load"):
+        with translated("the timed sample load"):
             try:
                 with (
-                    _load_limits(),
+                    load_limits(),
                     store._session(neo4j.WRITE_ACCESS) as session,
                     session.begin_transaction() as tx,
                 ):

@@ -12,17 +12,11 @@ processes and the console can never write; ladybug allows many read-only process
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
-import math
 import os
-import shutil
 import threading
 import time
 import uuid
-from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -31,7 +25,7 @@ import ladybug
 
 from graph.console.compat import explained, translate
 from graph.console.sandbox import shared_pool, timeout_message
-from graph.data import GraphData, Node, Rel, Snapshot, Value, to_networkx
+from graph.data import GraphData, Node, Rel, Snapshot, to_networkx
 from graph.errors import (
     GraphAlreadyLoaded,
     GraphNotLoaded,
@@ -39,160 +33,16 @@ from graph.errors import (
     QueryError,
     QueryTimeout,
 )
-from graph.model import (
-    NODE_KINDS,
-    REL_PROPERTIES,
-    REL_TYPES,
-    NodeKind,
-    Property,
-    PropType,
-    RelType,
-)
+from graph.model import NodeKind, RelType
 from graph.settings import Settings
 from graph.store.base import Store, StoreInfo
+from graph.store.bulk import all_rows, schema_ddl, write_graph
 
-__all__ = ["EmbeddedStore", "read_query"]
+__all__ = ["EmbeddedStore", "read_query", "schema_ddl"]
 
-_DDL_TYPES = {
-    PropType.STRING: "STRING",
-    PropType.BOOL: "BOOLEAN",
-    PropType.INT: "INT64",
-    PropType.DOUBLE: "DOUBLE",
-    PropType.STRING_LIST: "STRING[]",
-}
-_BATCH = 5000
 _KEEP_GENERATIONS = 2
 #: Generations written this recently are never pruned (see ``_prune``).
 _PRUNE_GRACE_S = 60.0
-
-
-def schema_ddl() -> list[str]:
-    """The CREATE TABLE statements for the whole model (node tables, then rel tables)."""
-    out = []
-    for spec in NODE_KINDS.values():
-        cols = ", ".join(
-            f"{p.name} {_DDL_TYPES[p.type]}" + (" PRIMARY KEY" if p.name == "id" else "")
-            for p in spec.properties
-        )
-        out.append(f"CREATE NODE TABLE {spec.kind.value}({cols})")
-    rel_cols = ", ".join(f"{p.name} {_DDL_TYPES[p.type]}" for p in REL_PROPERTIES)
-    for rspec in REL_TYPES.values():
-        ends = ", ".join(f"FROM {a.value} TO {b.value}" for a, b in rspec.ends)
-        out.append(f"CREATE REL TABLE {rspec.type.value}({ends}, {rel_cols})")
-    return out
-
-
-def _node_insert(kind: NodeKind) -> str:
-    spec = NODE_KINDS[kind]
-    assigns = ", ".join(
-        f"{p.name}: CAST(r.{p.name} AS {_DDL_TYPES[p.type]})" for p in spec.properties
-    )
-    return f"UNWIND $rows AS r CREATE (:{kind.value} {{{assigns}}})"
-
-
-def _rel_insert(rtype: RelType, a: NodeKind, b: NodeKind) -> str:
-    assigns = ", ".join(
-        f"{p.name}: CAST(r.{p.name} AS {_DDL_TYPES[p.type]})" for p in REL_PROPERTIES
-    )
-    return (
-        f"UNWIND $rows AS r MATCH (a:{a.value} {{id: r.source}}), (b:{b.value} {{id: r.target}}) "
-        f"CREATE (a)-[:{rtype.value} {{{assigns}}}]->(b)"
-    )
-
-
-@dataclass(frozen=True)
-class _Table:
-    """One node table, or one (from, to) pair of a relationship table, and how to fill it.
-
-    Rows are lists in ``columns`` order; a relationship row starts with its source and
-    target ids. ``staging`` is the CSV file the bulk path writes next to the generation.
-    """
-
-    name: str
-    columns: tuple[Property, ...]
-    staging: Path
-    ends: tuple[NodeKind, NodeKind] | None = None
-
-    @property
-    def keys(self) -> tuple[str, ...]:
-        return tuple(p.name for p in self.columns)
-
-    def copy_statement(self) -> str:
-        """``COPY`` from a typed scan of the staging CSV; lists are split on ``$sep``."""
-        scan = ", ".join(
-            f"c{i} {'STRING' if p.type is PropType.STRING_LIST else _DDL_TYPES[p.type]}"
-            for i, p in enumerate(self.columns)
-        )
-        picks = ", ".join(
-            f"CASE WHEN c{i} IS NULL THEN NULL ELSE string_split(c{i}, $sep) END"
-            if p.type is PropType.STRING_LIST
-            else f"c{i}"
-            for i, p in enumerate(self.columns)
-        )
-        pair = f" (from='{self.ends[0].value}', to='{self.ends[1].value}')" if self.ends else ""
-        return (
-            f"COPY {self.name} FROM (LOAD WITH HEADERS ({scan}) FROM '{self.staging}' "
-            "(header=true, parallel=false, delim=',', quote='\"', escape='\"') "
-            f"RETURN {picks}){pair}"
-        )
-
-    def unwind_statement(self) -> str:
-        if self.ends is None:
-            return _node_insert(NodeKind(self.name))
-        return _rel_insert(RelType(self.name), *self.ends)
-
-
-_REL_ENDS = (Property("source", required=True), Property("target", required=True))
-#: Joins list items in the staging CSV: a control character the loader never lets through.
-_LIST_SEP = "\x1f"
-_INT64 = (-(2**63), 2**63 - 1)
-
-
-def _staged_rows(table: _Table, rows: list[list[Value]]) -> list[list[Value]] | None:
-    """The rows as the staging CSV holds them, or None if a value would not survive it.
-
-    The CSV cannot tell an empty string, an empty list or a list of one empty string from
-    NULL, nor carry a NUL byte (checked on the whole text), a list item holding the
-    separator or a non-finite number. The loader never produces those; other callers may,
-    and they get the parameter path.
-    """
-    if any(c in str(table.staging) for c in "'\\"):
-        return None
-    lists = [i for i, p in enumerate(table.columns) if p.type is PropType.STRING_LIST]
-    doubles = [i for i, p in enumerate(table.columns) if p.type is PropType.DOUBLE]
-    out: list[list[Value]] = []
-    for row in rows:
-        if "" in row:
-            return None
-        staged = list(row)
-        for i in lists:
-            items = staged[i]
-            if items is None:
-                continue
-            if not isinstance(items, list) or not items or "" in items:
-                return None
-            try:
-                joined = _LIST_SEP.join(items)
-            except TypeError:
-                return None
-            if joined.count(_LIST_SEP) != len(items) - 1:
-                return None
-            staged[i] = joined
-        for i in doubles:
-            value = staged[i]
-            if value is not None and not (isinstance(value, int | float) and math.isfinite(value)):
-                return None
-        out.append(staged)
-    return out
-
-
-def _all_rows(
-    conn: ladybug.Connection, query: str, params: dict[str, Any] | None = None
-) -> list[list[Any]]:
-    result = conn.execute(query, params or {})
-    if isinstance(result, list):
-        raise QueryError("run one statement at a time")
-    return [list(row) for row in result.get_all()]
 
 
 def _clean(props: dict[str, Any]) -> dict[str, Any]:
@@ -297,84 +147,10 @@ class EmbeddedStore(Store):
         return StoreInfo(self.backend, version, loaded_at, counts, dict(data.meta))
 
     def _build(self, target: Path, data: GraphData) -> dict[str, int]:
-        # Bulk path: each table is written to a staging CSV beside the generation and
-        # read by the engine's COPY (tens of times faster than UNWIND ... CREATE). No
-        # explicit transaction: nobody sees this file until the link swap, a failure
-        # deletes it, and one transaction over every COPY holds each table's buffers
-        # until the commit (about 20 MiB per table, whatever its size).
-        staging = target.with_suffix(".staging")
-        staging.mkdir()
-        db = ladybug.Database(str(target))
-        try:
-            conn = ladybug.Connection(db)
-            for stmt in schema_ddl():
-                conn.execute(stmt)
-            by_kind: dict[NodeKind, list[Node]] = {kind: [] for kind in NODE_KINDS}
-            for n in data.nodes:
-                by_kind[n.kind].append(n)
-            kinds = {n.id: n.kind for n in data.nodes}
-            by_pair: dict[tuple[RelType, NodeKind, NodeKind], list[Rel]] = defaultdict(list)
-            for r in data.rels:
-                by_pair[(r.type, kinds[r.source], kinds[r.target])].append(r)
-            for kind, spec in NODE_KINDS.items():
-                table = _Table(kind.value, spec.properties, staging / f"{kind.value}.csv")
-                names = spec.property_names
-                self._insert(conn, table, [[n.props.get(p) for p in names] for n in by_kind[kind]])
-            for rtype, rspec in REL_TYPES.items():
-                for a, b in rspec.ends:
-                    table = _Table(
-                        rtype.value,
-                        _REL_ENDS + REL_PROPERTIES,
-                        staging / f"{rtype.value}-{a.value}-{b.value}.csv",
-                        (a, b),
-                    )
-                    rows: list[list[Value]] = [
-                        [r.source, r.target, *(r.props.get(p.name) for p in REL_PROPERTIES)]
-                        for r in by_pair.get((rtype, a, b), [])
-                    ]
-                    self._insert(conn, table, rows)
-            counts = self._count(conn)
-            conn.close()
-        finally:
-            db.close()
-            shutil.rmtree(staging, ignore_errors=True)
+        counts = write_graph(target, data)  # graph/store/bulk.py
         expected = data.counts()
         if counts != expected:
             raise GraphUnavailable(f"the database holds {counts} after writing {expected}")
-        return counts
-
-    @staticmethod
-    def _insert(conn: ladybug.Connection, table: _Table, rows: list[list[Value]]) -> None:
-        """Write one table's rows: COPY from a staging CSV, or parameter batches if need be."""
-        if not rows:
-            return
-        staged = _staged_rows(table, rows)
-        if staged is not None:
-            buffer = io.StringIO()
-            writer = csv.writer(buffer, lineterminator="\n")
-            writer.writerow([f"c{i}" for i in range(len(table.columns))])
-            writer.writerows(staged)  # None is written empty, which the scan reads as NULL
-            text = buffer.getvalue()
-            if "\x00" not in text:
-                table.staging.write_text(text, encoding="utf-8")
-                conn.execute(table.copy_statement(), {"sep": _LIST_SEP})
-                table.staging.unlink()
-                return
-        stmt = table.unwind_statement()
-        keys = table.keys
-        batch = [dict(zip(keys, row, strict=True)) for row in rows]
-        for i in range(0, len(batch), _BATCH):
-            conn.execute(stmt, {"rows": batch[i : i + _BATCH]})
-
-    @staticmethod
-    def _count(conn: ladybug.Connection) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for kind in NodeKind:
-            rows = _all_rows(conn, f"MATCH (n:{kind.value}) RETURN count(n)")
-            counts[kind.value] = int(rows[0][0])
-        for rtype in RelType:
-            rows = _all_rows(conn, f"MATCH ()-[r:{rtype.value}]->() RETURN count(r)")
-            counts[rtype.value] = int(rows[0][0])
         return counts
 
     def _prune(self, current: Path) -> None:
@@ -406,12 +182,12 @@ class EmbeddedStore(Store):
         try:
             nodes: list[Node] = []
             for kind in NodeKind:
-                for (props,) in _all_rows(conn, f"MATCH (n:{kind.value}) RETURN n"):
+                for (props,) in all_rows(conn, f"MATCH (n:{kind.value}) RETURN n"):
                     nodes.append(Node(kind, _clean(props)))
             rels: list[Rel] = []
             query = "MATCH (a)-[r:{}]->(b) RETURN a.id, b.id, r"
             for rtype in RelType:
-                for source, target, props in _all_rows(conn, query.format(rtype.value)):
+                for source, target, props in all_rows(conn, query.format(rtype.value)):
                     rels.append(Rel(rtype, str(source), str(target), _clean(props)))
         finally:
             conn.close()

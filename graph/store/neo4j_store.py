@@ -17,6 +17,8 @@
   to a reader and the server refuses writes), with a server-side timeout and a row cap.
   The store's own reads (info, snapshot, constraints) carry a time limit too, and report
   "unavailable" (503) when they reach it; only a console query's limit is the user's (400).
+  Every read also has a client-side deadline (:func:`client_deadline`, in a daemon
+  thread): a server that stops answering is "unavailable" too, not a request that hangs.
 * **Bookmarks**: every session and ``execute_query`` of a driver shares one bookmark
   manager, so on a cluster or Aura a read made after a load in the same process sees it.
 * **Load failures are named**: a load stopped by the server's transaction memory or time
@@ -35,10 +37,8 @@ from __future__ import annotations
 import atexit
 import json
 import logging
-import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from typing import Any, LiteralString, TypeVar, cast
 
@@ -55,14 +55,13 @@ from graph.errors import (
     GraphAlreadyLoaded,
     GraphNotLoaded,
     GraphUnavailable,
-    LoadLimitExceeded,
-    QueryError,
     QueryTimeout,
 )
 from graph.model import NODE_KINDS, REL_PROPERTIES, REL_TYPES, NodeKind, RelType
 from graph.settings import Settings
 from graph.store import cypher
 from graph.store.base import Store, StoreInfo
+from graph.store.neo4j_errors import load_limits, translated
 from graph.store.values import iso_duration, point_map
 
 __all__ = ["BATCH", "Neo4jStore", "bookmarks_for", "driver_for", "neo4j_value"]
@@ -81,6 +80,42 @@ SNAPSHOT_TRIES = 3
 #: Seconds the store's own reads may take (info; constraints), and the whole-graph read.
 INFO_TIMEOUT_S = 10.0
 SNAPSHOT_TIMEOUT_S = 60.0
+
+
+def client_deadline(timeout_s: float) -> float:
+    """Seconds the client waits for a read the server should stop at ``timeout_s``.
+
+    >>> client_deadline(1.0), client_deadline(10.0)
+    (2.5, 16.0)
+    """
+    return timeout_s * 1.5 + 1.0
+
+
+def _within(seconds: float, call: Callable[[], T], action: str) -> T:
+    """``call()``'s result, or GraphUnavailable once ``seconds`` pass without one.
+
+    The call runs in a daemon thread of its own: a read blocked on a silent server is
+    left behind (it ends when the driver's socket does) and never delays process exit.
+    """
+    outcome: list[tuple[bool, Any]] = []
+    done = threading.Event()
+
+    def run() -> None:
+        try:
+            outcome.append((True, call()))
+        except BaseException as exc:  # handed to the waiting caller below
+            outcome.append((False, exc))
+        finally:
+            done.set()
+
+    threading.Thread(target=run, name="gcx-neo4j-read", daemon=True).start()
+    if not done.wait(seconds):
+        raise GraphUnavailable(f"Neo4j did not answer within {seconds:.1f} s while {action}")
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return cast(T, value)
+
 
 T = TypeVar("T")
 
@@ -138,92 +173,6 @@ def close_drivers() -> None:
         _bookmarks.clear()
     for driver in drivers:
         driver.close()
-
-
-_MEMORY_CODES = ("OutOfMemory", "MemoryLimit", "MemoryPool")
-#: The setting to raise for each memory error, when its message names none.
-_MEMORY_SETTINGS = {
-    "TransactionOutOfMemoryError": "db.memory.transaction.max",
-    "MemoryPoolOutOfMemoryError": "dbms.memory.transaction.total.max",
-    "OutOfMemoryError": "server.memory.heap.max_size",
-}
-_SETTING_IN_MESSAGE = re.compile(r"\b((?:dbms|db|server)\.memory\.[a-z_.]*[a-z_])")
-
-
-def _is_timeout(exc: neo4j_errors.Neo4jError) -> bool:
-    return "TransactionTimedOut" in (exc.code or "")
-
-
-def _memory_setting(exc: neo4j_errors.Neo4jError) -> str | None:
-    """The configuration setting a memory error names (None: not a memory error)."""
-    code = exc.code or ""
-    if not any(marker in code for marker in _MEMORY_CODES):
-        return None
-    named = _SETTING_IN_MESSAGE.search(exc.message or "")
-    if named:
-        return named.group(1)
-    return next((v for k, v in _MEMORY_SETTINGS.items() if code.endswith(k)), "the heap")
-
-
-@contextmanager
-def _translated(action: str, *, console: bool = False) -> Iterator[None]:
-    """Turn driver errors into the graph package's errors.
-
-    A console query's own failures (bad Cypher, its time limit, its memory, a value the
-    driver cannot send or read) are :class:`QueryError` (400); everything else, including
-    the store's own reads reaching their time limit, is :class:`GraphUnavailable` (503).
-    """
-    try:
-        yield
-    except neo4j_errors.AuthError as exc:
-        raise GraphUnavailable(f"Neo4j refused the credentials while {action}: {exc}") from None
-    except neo4j_errors.Neo4jError as exc:
-        code = exc.code or ""
-        if _is_timeout(exc):
-            if console:
-                raise QueryTimeout(action) from None
-            raise GraphUnavailable(f"Neo4j stopped {action} at its time limit") from None
-        if code.startswith("Neo.ClientError.Database.DatabaseNotFound"):
-            raise GraphUnavailable(f"Neo4j has no such database while {action}: {exc}") from None
-        if console and (
-            isinstance(exc, neo4j_errors.ClientError) or _memory_setting(exc) is not None
-        ):
-            raise QueryError(exc.message or str(exc)) from None
-        raise GraphUnavailable(f"the graph database is unavailable while {action}: {exc}") from None
-    except neo4j_errors.BrokenRecordError as exc:
-        if not console:
-            raise GraphUnavailable(f"Neo4j sent an unreadable value while {action}") from None
-        raise QueryError(
-            f"the result holds a value the driver cannot read ({exc.__cause__ or exc}); "
-            "dates and times must lie in years 1 to 9999"
-        ) from None
-    except (neo4j_errors.DriverError, OSError) as exc:
-        raise GraphUnavailable(f"the graph database is unavailable while {action}: {exc}") from None
-    except (OverflowError, UnicodeError, RecursionError) as exc:
-        # check_params refuses these first; this is the net under it.
-        if not console:
-            raise
-        raise QueryError(f"a parameter cannot be sent to Neo4j: {exc}") from None
-
-
-@contextmanager
-def _load_limits() -> Iterator[None]:
-    """Name the server limit that stopped a load, and the setting to raise."""
-    try:
-        yield
-    except neo4j_errors.Neo4jError as exc:
-        setting = _memory_setting(exc)
-        if setting is not None:
-            raise LoadLimitExceeded(
-                f"the load ran out of memory on the Neo4j server and was rolled back; raise "
-                f"{setting} (and server.memory.heap.max_size with it): {exc.message}"
-            ) from None
-        if _is_timeout(exc):
-            raise LoadLimitExceeded(
-                "the load ran past the server's transaction time limit and was rolled back; "
-                "raise db.transaction.timeout (docker compose: NEO4J_db_transaction_timeout)"
-            ) from None
-        raise
 
 
 def _scalar(value: Any) -> Any:
@@ -340,13 +289,19 @@ class Neo4jStore(Store):
         console: bool = False,
     ) -> T:
         timed = neo4j.unit_of_work(timeout=timeout_s)(work)
-        with _translated(action, console=console), self._session(neo4j.READ_ACCESS) as session:
-            return session.execute_read(timed)
+
+        def call() -> T:
+            with translated(action, console=console), self._session(neo4j.READ_ACCESS) as s:
+                return s.execute_read(timed)
+
+        # The server enforces timeout_s; the client gives up a little later by itself, for
+        # a server (or network) that stops answering: the driver has no read timeout.
+        return _within(client_deadline(timeout_s), call, action)
 
     # -- writes ------------------------------------------------------------------------
     def ensure_schema(self) -> None:
         """Create the uniqueness constraints on ``id`` (``IF NOT EXISTS``: safe to repeat)."""
-        with _translated("creating the schema constraints"):
+        with translated("creating the schema constraints"):
             for statement in cypher.NEO4J_CONSTRAINTS.values():
                 self._driver.execute_query(
                     neo4j.Query(statement, timeout=INFO_TIMEOUT_S),
@@ -383,8 +338,8 @@ class Neo4jStore(Store):
         # transaction on "transient" errors, and running out of transaction memory is one;
         # the same load would only run out again. A failure anywhere rolls everything back.
         with (
-            _translated("loading the graph"),
-            _load_limits(),
+            translated("loading the graph"),
+            load_limits(),
             self._session(neo4j.WRITE_ACCESS) as session,
             session.begin_transaction() as tx,
         ):

@@ -8,7 +8,8 @@
 - ``directory``: the partner directory's filters, sorts and pages.
 - ``subgraph``: which nodes and relationships a view holds, and the request for one.
 - ``layout``: seeded pixel positions.
-- ``vis``: the vis-network payload and its legend; node links through a ``link`` callback.
+- ``vis``: the vis-network payload and its legend; node links through a ``link`` callback;
+  what every view of a data version shares, built once (:func:`prepare`).
 
 Nothing here mutates the snapshot, so the web pages, the JSON API, the notebooks and the
 exports show the same things whichever backend holds the graph. Web and the CLI import
@@ -36,7 +37,7 @@ from graph.views.pages import (
 )
 from graph.views.search import SearchHit, resolve, search
 from graph.views.subgraph import Subgraph, SubgraphRequest, subgraph
-from graph.views.vis import Link, draw, legend, to_vis
+from graph.views.vis import Link, draw, legend, node_display, prepare, to_vis
 
 __all__ = [
     "KINDS",
@@ -62,10 +63,12 @@ __all__ = [
     "legend",
     "node",
     "node_detail",
+    "node_display",
     "of_kind",
     "overview",
     "partner_counts",
     "partner_detail",
+    "prepare",
     "resolve",
     "search",
     "subgraph",

@@ -22,21 +22,24 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from functools import lru_cache
+from types import MappingProxyType
 from typing import Any
 
 from graph.data import Snapshot
 from graph.model import NodeKind as K
 from graph.views.kinds import CATALYST_BORDER, KINDS
-from graph.views.layout import layout
+from graph.views.layout import kept_layout
 from graph.views.nodes import colour_of, name_of, partner_counts, theme_colours, themes_of
-from graph.views.subgraph import Subgraph, SubgraphRequest
+from graph.views.subgraph import Subgraph, SubgraphRequest, display_order
 
-__all__ = ["Link", "draw", "legend", "to_vis"]
+__all__ = ["Link", "draw", "legend", "node_display", "prepare", "to_vis"]
 
 #: A node's page URL from its kind and id (the web layer passes its router's).
 Link = Callable[[str, str], str]
 
 _LABEL_MAX = 42
+#: Each kind's description, sent with every view (shared: do not change).
+_KINDS_DOC = {k: style.doc for k, style in KINDS.items()}
 
 
 def _shorten(text: str, limit: int = _LABEL_MAX) -> str:
@@ -71,10 +74,11 @@ def _tooltip(g: Snapshot, node_id: str, partners: Mapping[str, int]) -> str:
     return "\n".join(lines)
 
 
-def _vis_node(
-    g: Snapshot, node_id: str, pos: tuple[float, float], partners: Mapping[str, int], center: bool
-) -> dict[str, Any]:
-    """One vis-network node: label, tooltip, position, size, shape and colours."""
+def _display(g: Snapshot, node_id: str, partners: Mapping[str, int]) -> dict[str, Any]:
+    """What a node looks like in any view: label, tooltip, size, shape and colours.
+
+    ``x``, ``y`` and ``center`` are placeholders, so a view's copy keeps the key order.
+    """
     attrs = g.nodes[node_id]
     kind = str(attrs.get("kind"))
     style = KINDS.get(kind)
@@ -92,23 +96,46 @@ def _vis_node(
         "summary": " · ".join(title.split("\n")[1:]),
         "kind": kind,
         "group": kind,
-        "x": pos[0],
-        "y": pos[1],
+        "x": 0.0,
+        "y": 0.0,
         "size": round(size, 1),
         "shape": "star" if catalyst else style.shape if style else "dot",
         "color": {
             "background": colour,
-            "border": CATALYST_BORDER if catalyst else "#263238" if center else colour,
+            "border": CATALYST_BORDER if catalyst else colour,
             "highlight": {"background": colour, "border": "#000000"},
         },
-        "borderWidth": 2 if catalyst else 3 if center else 1,
+        "borderWidth": 2 if catalyst else 1,
         "catalyst": catalyst,
-        "center": center,
+        "center": False,
     }
     if kind == K.CHALLENGE:
         out["partners"] = partners.get(node_id, 0)
         themes = themes_of(g, node_id)
         out["theme"] = themes[0] if themes else None
+    return out
+
+
+@lru_cache(maxsize=16)
+def node_display(g: Snapshot, include_inferred: bool = True) -> Mapping[str, Mapping[str, Any]]:
+    """Every node's display data (:func:`_display`), built once per data version.
+
+    A tooltip, a label and a colour cost microseconds each, but a view asks for hundreds
+    and every request asked again: about 40% of a view's time. Shared: do not change.
+    """
+    partners = partner_counts(g, include_inferred=include_inferred)
+    return MappingProxyType({n: _display(g, n, partners) for n in g.nodes})
+
+
+def _vis_node(base: Mapping[str, Any], pos: tuple[float, float], center: bool) -> dict[str, Any]:
+    """A view's copy of a node's display data, at its position (centres drawn darker)."""
+    out = dict(base)
+    out["x"], out["y"] = pos
+    if center:
+        out["center"] = True
+        if not base["catalyst"]:
+            out["color"] = {**base["color"], "border": "#263238"}
+            out["borderWidth"] = 3
     return out
 
 
@@ -122,17 +149,19 @@ def to_vis(
 ) -> dict[str, Any]:
     """The subgraph in vis-network's shape: ``nodes``, ``edges`` (fresh dicts), positions
     fixed by :func:`layout`, ``shown``, ``total`` and ``truncated``, the :func:`legend`
-    and each kind's description (``kinds_doc``).
+    entries of what is in view and each kind's description (``kinds_doc``).
 
     ``link(kind, id)`` gives each node its page URL (``url``); ``args`` is the request
     that built the view, handed back so the browser can grow the picture the same way.
     Labels and titles are plain text (the browser must show them as text). Stated edges
-    are solid, inferred ones dashed.
+    are solid, inferred ones dashed. What does not depend on the view (node display
+    data, the layout of a view without centres, the legend) is built once per data
+    version and shared.
     """
-    pos = layout(sub, seed=seed)
-    partners = partner_counts(g, include_inferred=sub.include_inferred)
+    pos = kept_layout(g, sub, seed=seed)
+    display = node_display(g, sub.include_inferred)
     centers = set(sub.centers)
-    nodes = [_vis_node(g, n, pos[n], partners, n in centers) for n in sub.nodes]
+    nodes = [_vis_node(display[n], pos[n], n in centers) for n in sub.nodes]
     if link is not None:
         for n in nodes:
             n["url"] = link(n["kind"], n["id"])
@@ -143,9 +172,9 @@ def to_vis(
         "shown": len(nodes),
         "total": sub.total,
         "truncated": sub.truncated,
-        "legend": legend(g),
+        "legend": _legend_in_view(g, nodes),
         "args": dict(args or {}),
-        "kinds_doc": {k: style.doc for k, style in KINDS.items()},
+        "kinds_doc": _KINDS_DOC,
     }
 
 
@@ -174,6 +203,27 @@ def _vis_edge(g: Snapshot, u: str, v: str, key: str) -> dict[str, Any]:
         "width": 1 if inferred else 1.6,
         "color": {"color": "#9aa5b1" if inferred else "#546e7a"},
     }
+
+
+def _legend_in_view(g: Snapshot, nodes: list[dict[str, Any]]) -> dict[str, Any]:
+    """The :func:`legend` with only the themes whose colour is in view.
+
+    With every theme, the legend was 60 KB of a 92 KB view at x100 (700 themes).
+    """
+    full = legend(g)
+    used = {n["id"] if n["kind"] == K.THEME else n.get("theme") for n in nodes}
+    return {**full, "themes": [t for t in full["themes"] if t["id"] in used]}
+
+
+def prepare(g: Snapshot) -> None:
+    """Build what every view of this snapshot shares: node display data, the legend, the
+    display order of all nodes and the whole graph's layout. Call it when a snapshot is
+    first read (the web app does, ``web/db.py``); the first view after a load then costs
+    what any other does."""
+    node_display(g, True)
+    legend(g)
+    display_order(g)
+    kept_layout(g, SubgraphRequest().build(g))
 
 
 @lru_cache(maxsize=8)

@@ -31,7 +31,16 @@
     params.append("cap", String(G.EXPAND_CAP + 1));
     return fetch("/api/subgraph?" + params.toString(), { headers: { "Accept": "application/json" } })
       .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.json(); })
-      .then(function (sub) { self.fetched[id] = sub; return sub; });
+      .then(function (sub) { self.fetched[id] = sub; self.learnLegend(sub.legend); return sub; });
+  };
+
+  /* A payload's legend lists the themes in its view only: keep those an expansion brings. */
+  View.prototype.learnLegend = function (legend) {
+    var mine = this.data.legend;
+    if (!legend || !mine) { return; }
+    var seen = {};
+    mine.themes.forEach(function (t) { seen[t.id] = true; });
+    legend.themes.forEach(function (t) { if (!seen[t.id]) { seen[t.id] = true; mine.themes.push(t); } });
   };
 
   /* The node ids an expansion ("ID" or "ID~TYPE") adds, placing the new ones in free space. */
