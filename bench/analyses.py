@@ -35,8 +35,9 @@ from typing import Any
 
 import networkx as nx
 
+from graph.analyses.chart import leverage_chart_svg
 from graph.analyses.collaborators import _index, collaborators, cover
-from graph.analyses.gaps import gaps, leverage_chart_svg, theme_sector_matrix
+from graph.analyses.gaps import gaps, theme_sector_matrix
 from graph.analyses.suggest import suggest
 from graph.data import GraphData, Node, Rel, Snapshot, to_networkx
 from graph.model import NodeKind

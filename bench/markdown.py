@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import Any
 
 Row = dict[str, Any]
+#: Words that pick out the fair-baseline targets among a run's targets.
+_ISSUE_14 = ("engine floor", "pyvis", "Chromium")
 
 
 def _table(columns: list[tuple[str, str, str]], rows: list[Row]) -> str:
@@ -130,10 +132,10 @@ def render(results: Row) -> str:
     marks = [
         {**t, "result": "met" if t["met"] else "**missed**"}
         for t in results["targets"]
-        if "pages" not in t["target"] and "every" not in t["target"]
+        if any(word in t["target"] for word in _ISSUE_14)
     ]
     parts += [
-        "#### Targets of this run",
+        "#### Targets of this run (load, views, browser; the others are in the printed table)",
         _table([("target", "target", ""), ("measured", "measured", ""), ("result", "", "")], marks),
     ]
     return "\n\n".join(parts)

@@ -156,7 +156,7 @@ def _child_row_by_row(folder: str, db_file: str) -> Row:
     import ladybug
 
     from graph.model import NODE_KINDS, REL_PROPERTIES
-    from graph.store.embedded import schema_ddl
+    from graph.store.cypher import schema_ddl
     from loaders import read_dataset
 
     data = read_dataset(Path(folder))

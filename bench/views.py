@@ -151,14 +151,18 @@ def measure_views(db_path: str, runs: str) -> Row:
     """First (uncached) server time per view: ours, pyvis with its template, plain JSON."""
     app, client = _app(db_path)
     with app.app_context():
+        from graph.views import prepare
         from web.db import get_store
 
         start = time.perf_counter()
-        get_store().view()  # reads the snapshot
+        _, snapshot = get_store().view()  # reads the snapshot
         snapshot_ms = (time.perf_counter() - start) * 1000
-    start = time.perf_counter()
-    client.get("/api/stats")  # the first request of this data version prepares the views
-    prepare_ms = (time.perf_counter() - start) * 1000
+        # What the app does in the background when a request first reads a snapshot,
+        # timed alone here (the app's own call then finds it done).
+        start = time.perf_counter()
+        prepare(snapshot)
+        prepare_ms = (time.perf_counter() - start) * 1000
+    client.get("/api/stats")
     first_ms, _ = _time(client, "/api/subgraph?depth=1", clear=True)
     with app.app_context():
         from web.db import get_snapshot

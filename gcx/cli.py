@@ -23,18 +23,22 @@ from typing import Any, TextIO
 from graph import (
     NODE_KINDS,
     REL_TYPES,
+    GraphAlreadyLoaded,
+    GraphNotLoaded,
     GraphUnavailable,
+    LoadLimitExceeded,
     QueryError,
     QueryRefused,
+    QueryResult,
     Settings,
+    Store,
     coverage,
     load_settings,
     open_store,
+    run_checks,
 )
-from graph.analyses.coverage import describe
-from graph.errors import GraphAlreadyLoaded, GraphNotLoaded, LoadLimitExceeded
-from graph.store.base import QueryResult, Store
-from loaders import DatasetError, load
+from graph.analyses import csv_safe, describe, write_export
+from loaders import DatasetError, load, read_dataset, write_review
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_QUERY = 0, 1, 2, 3, 4
 EXIT_NOT_LOADED, EXIT_LOAD_LIMIT = 5, 6
@@ -160,7 +164,7 @@ def _print_result(result: QueryResult, fmt: str, out: TextIO) -> None:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(result.columns)
         for row in result.rows:
-            writer.writerow([_csv_safe(_cell(v)) for v in row])
+            writer.writerow([csv_safe(_cell(v)) for v in row])
         return
     cells = [[_cell(v).replace("\n", " ") for v in row] for row in result.rows]
     widths = [
@@ -183,11 +187,6 @@ def _print_result(result: QueryResult, fmt: str, out: TextIO) -> None:
     print(note, file=out)
 
 
-def _csv_safe(cell: str) -> str:
-    """Neutralise spreadsheet formulas in exported cells."""
-    return "'" + cell if cell.startswith(("=", "+", "-", "@", "\t", "\r")) else cell
-
-
 def cmd_query(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     params = dict(args.param or [])
     store: Store
@@ -198,7 +197,7 @@ def cmd_query(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 
 
 def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from graph.analyses.suggest import suggest, write_review  # scikit-learn loads only when needed
+    from graph.analyses.suggest import suggest  # scikit-learn loads only when needed
 
     target = Path(args.output)
     if args.output != "-" and target.exists() and not args.force:
@@ -226,8 +225,6 @@ def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from graph.analyses.export import write_export
-
     with open_store(settings) as store:
         g = store.snapshot()
     written = write_export(g, args.format, Path(args.output))
@@ -238,9 +235,6 @@ def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
 
 
 def cmd_doctor(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from graph.store.doctor import run_checks
-    from loaders.dataset import read_dataset
-
     sample = read_dataset(settings.dataset)
     with open_store(settings) as store:
         checks = run_checks(store, sample)
@@ -274,6 +268,7 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
             "--bind", f"{args.host}:{args.port}", "--access-logfile", "-", "web:create_app()",
         ]  # fmt: skip
         os.execv(sys.executable, argv)  # noqa: S606 - a fixed argv, no shell
+    # Imported here: Flask and the explorer load only for the one command that serves them.
     from web import create_app
 
     app = create_app({"GCX_SETTINGS": settings})

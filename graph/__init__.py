@@ -7,10 +7,14 @@ Web, CLI and notebooks all come in here::
     g = store.snapshot()              # a frozen networkx MultiDiGraph
     addressing(g, challenge="the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day")
 
-``graph`` never imports ``web`` or ``loaders``.
+``graph`` never imports ``web`` or ``loaders``. Web and the CLI import only the names this
+module and the subpackages' ``__init__`` modules re-export (``graph.views``,
+``graph.analyses``, ``graph.store``, ``graph.console``); ``tests/test_architecture.py``
+holds them to it.
 """
 
 from graph.analyses.addressing import Addressing, EvidencePath, addressing, partners_addressing
+from graph.analyses.chart import leverage_chart_svg
 from graph.analyses.collaborators import Collaborator, Cover, collaborators, cover
 from graph.analyses.coverage import Coverage, coverage
 from graph.analyses.export import ExportFormat, export
@@ -18,37 +22,49 @@ from graph.analyses.gaps import (
     CoverageMatrix,
     GapReport,
     gaps,
-    leverage_chart_svg,
     theme_sector_matrix,
 )
 from graph.backends import open_store
+from graph.console.examples import EXAMPLES, Audience, Example
+from graph.data import Snapshot
 from graph.errors import (
+    GraphAlreadyLoaded,
     GraphError,
     GraphNotLoaded,
     GraphUnavailable,
+    LoadLimitExceeded,
     NotFound,
     QueryError,
     QueryRefused,
     QueryTimeout,
 )
 from graph.model import NODE_KINDS, REL_TYPES, NodeKind, RelType
-from graph.settings import Settings, load_settings
+from graph.settings import LIMITS, Limits, Settings, load_settings
 from graph.store.base import QueryResult, Store, StoreInfo
+from graph.store.doctor import Check, run_checks
 
 __all__ = [
+    "EXAMPLES",
+    "LIMITS",
     "NODE_KINDS",
     "REL_TYPES",
     "Addressing",
+    "Audience",
+    "Check",
     "Collaborator",
     "Cover",
     "Coverage",
     "CoverageMatrix",
     "EvidencePath",
+    "Example",
     "ExportFormat",
     "GapReport",
+    "GraphAlreadyLoaded",
     "GraphError",
     "GraphNotLoaded",
     "GraphUnavailable",
+    "Limits",
+    "LoadLimitExceeded",
     "NodeKind",
     "NotFound",
     "QueryError",
@@ -57,6 +73,7 @@ __all__ = [
     "QueryTimeout",
     "RelType",
     "Settings",
+    "Snapshot",
     "Store",
     "StoreInfo",
     "addressing",
@@ -69,5 +86,6 @@ __all__ = [
     "load_settings",
     "open_store",
     "partners_addressing",
+    "run_checks",
     "theme_sector_matrix",
 ]

@@ -14,7 +14,7 @@ from typing import Any, TypeAlias
 
 import networkx as nx
 
-from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind, RelType
+from graph.model import REL_PROPERTIES, NodeKind, RelType
 
 __all__ = ["GraphData", "Node", "Rel", "Snapshot", "to_networkx"]
 
@@ -125,7 +125,3 @@ def to_networkx(nodes: Iterable[Node], rels: Iterable[Rel]) -> Snapshot:
         attrs["type"] = r.type.value
         g.add_edge(r.source, r.target, key=r.type.value, **attrs)
     return g
-
-
-def property_names(kind: NodeKind) -> tuple[str, ...]:
-    return NODE_KINDS[kind].property_names

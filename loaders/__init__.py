@@ -2,9 +2,10 @@
 
 from loaders.dataset import DatasetError, Problem, read_dataset
 from loaders.load import LoadReport, load
-from loaders.review import ReviewResult, read_review
+from loaders.review import REVIEW_COLUMNS, ReviewResult, read_review, write_review
 
 __all__ = [
+    "REVIEW_COLUMNS",
     "DatasetError",
     "LoadReport",
     "Problem",
@@ -12,4 +13,5 @@ __all__ = [
     "load",
     "read_dataset",
     "read_review",
+    "write_review",
 ]

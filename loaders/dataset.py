@@ -8,208 +8,49 @@ problem yields no ``GraphData`` at all.
 
 from __future__ import annotations
 
-import csv
-import hashlib
-import io
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from graph.data import GraphData, Node, Rel, Value
 from graph.model import BASES, NODE_KINDS, REL_PROPERTIES, REL_TYPES, NodeKind, PropType, RelType
+from loaders.csvfile import (
+    MAX_FIELD,
+    MAX_FILE_BYTES,
+    CsvReader,
+    DatasetError,
+    Problem,
+)
 
 __all__ = [
+    "FILE_READERS",
     "LIST_SEPARATOR",
     "MAX_FIELD",
+    "MAX_FILE_BYTES",
     "DatasetError",
     "Problem",
     "read_dataset",
 ]
 
 LIST_SEPARATOR = "|"
-MAX_FIELD = 100_000
-MAX_FILE_BYTES = 200 * 1024 * 1024
 REL_FILE = "relationships.csv"
 META_FILE = "meta.csv"
 REL_COLUMNS = ("type", "source", "target", *(p.name for p in REL_PROPERTIES))
 META_COLUMNS = ("key", "value", "source_url")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,199}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_FORMULA_START = ("=", "+", "@", "\t", "\r")
-_JOIN = "\x00"
-_RISKY_START = re.compile(r"\x00[-=+@\t\r]")  # a literal first: a fast scan
 _INT_TEXT = re.compile(r"-?[0-9]{1,19}")
 _NUMBER_TEXT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]{1,4})?")
 _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-#: Starts every source digest; change it when the same bytes would load differently.
-_DIGEST_FORMAT = b"gcx dataset csv 1\x00"
 
-
-@dataclass(frozen=True, order=True)
-class Problem:
-    """One problem in the input, located as ``file:line``."""
-
-    file: str
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
-
-
-class DatasetError(Exception):
-    """The dataset has problems; nothing was loaded. ``problems`` lists every one."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems)
-        shown = "\n".join(str(p) for p in self.problems[:50])
-        more = len(self.problems) - 50
-        super().__init__(shown + (f"\n... and {more} more problems" if more > 0 else ""))
-
-
-class _Reader:
-    """Collects problems while reading one dataset folder."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.problems: list[Problem] = []
-        self.incomplete: list[str] = []
-        # The version of what is read: every file's name, size and bytes, in reading order.
-        self.digest = hashlib.sha256(_DIGEST_FORMAT)
-
-    def problem(self, file: str, line: int, message: str) -> None:
-        self.problems.append(Problem(file, line, message))
-
-    def unreadable(self, file: str, line: int, message: str) -> None:
-        """A problem that stops a file being read whole: its rows are missing or partial."""
-        self.problem(file, line, message)
-        if file not in self.incomplete:
-            self.incomplete.append(file)
-
-    def rows(
-        self, name: str, columns: tuple[str, ...], required: bool = True
-    ) -> list[tuple[int, dict[str, str]]]:
-        """(line, row) of a CSV file whose header must be exactly ``columns`` (any order)."""
-        path = self.folder / name
-        if not path.exists():
-            if required:
-                self.unreadable(name, 0, "file is missing")
-            return []
-        if path.is_dir():
-            self.unreadable(name, 0, "is a folder, not a CSV file")
-            return []
-        if not path.is_file():
-            self.unreadable(name, 0, "is not a regular file")
-            return []
-        try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                self.unreadable(name, 0, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
-                return []
-            raw = path.read_bytes()
-        except OSError as exc:
-            self.unreadable(name, 0, f"cannot be read: {exc.strerror or exc}")
-            return []
-        self.digest.update(f"{name}\x00{len(raw)}\x00".encode())
-        self.digest.update(raw)
-        if raw.startswith(b"\xef\xbb\xbf"):
-            self.unreadable(
-                name, 1, "file starts with a byte-order mark: save it as UTF-8 without BOM"
-            )
-            return []
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            self.unreadable(
-                name, line, f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}): save it as UTF-8"
-            )
-            return []
-        if not text.strip():
-            self.unreadable(name, 1, f"file is empty: expected a header row ({','.join(columns)})")
-            return []
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        has_control = _CONTROL.search(text) is not None  # then _JOIN cannot be in a cell
-        out: list[tuple[int, dict[str, str]]] = []
-        line = 1  # where the record being read starts: csv errors are reported there
-        try:
-            header = next(reader)
-            header_set = set(header)
-            if len(header_set) != len(header):
-                dupes = sorted({h for h in header if header.count(h) > 1})
-                self.unreadable(name, 1, f"duplicate columns: {', '.join(dupes)}")
-                return []
-            missing = [c for c in columns if c not in header_set]
-            extra = [c for c in header if c not in columns]
-            if missing:
-                self.unreadable(name, 1, f"missing columns: {', '.join(missing)}")
-            if extra:
-                self.unreadable(name, 1, f"unknown columns: {', '.join(extra)}")
-            if missing or extra:
-                return []
-            line = reader.line_num + 1
-            for record in reader:
-                start, line = line, reader.line_num + 1
-                if not record or all(not cell.strip() for cell in record):
-                    continue
-                if len(record) != len(header):
-                    self.problem(
-                        name, start, f"has {len(record)} fields, the header has {len(header)}"
-                    )
-                    continue
-                # Most records are clean: one C-level pass over the joined record decides
-                # whether the per-cell checks (and their messages) are needed at all.
-                if not (
-                    has_control
-                    or max(map(len, record)) > MAX_FIELD
-                    or _RISKY_START.search(_JOIN + _JOIN.join(record))
-                ):
-                    out.append((start, dict(zip(header, record, strict=True))))
-                    continue
-                bad = False
-                for col, cell in zip(header, record, strict=True):
-                    if len(cell) > MAX_FIELD:
-                        self.problem(name, start, f"{col}: longer than {MAX_FIELD:,} characters")
-                        bad = True
-                    elif _CONTROL.search(cell):
-                        self.problem(name, start, f"{col}: contains a control character")
-                        bad = True
-                    elif cell.startswith(_FORMULA_START) or (
-                        cell.startswith("-") and not _is_number(cell)
-                    ):
-                        self.problem(
-                            name,
-                            start,
-                            f"{col}: begins with {cell[:1]!r}, which spreadsheets run as a "
-                            "formula; remove or rephrase it",
-                        )
-                        bad = True
-                if not bad:
-                    out.append((start, dict(zip(header, record, strict=True))))
-        except csv.Error as exc:
-            if "field larger than field limit" in str(exc):
-                message = f"a field is longer than {MAX_FIELD:,} characters"
-            elif reader.line_num > line:
-                message = (
-                    f"is not valid CSV in the record starting here (read to line "
-                    f"{reader.line_num}): {exc}; is a quote left open?"
-                )
-            else:
-                message = f"is not valid CSV: {exc}"
-            self.unreadable(name, line, message)
-        return out
+#: The reader of one folder (kept under its old name for the other file readers).
+_Reader = CsvReader
 
 
 def _show(text: str) -> str:
     """A cell quoted for a message, cut short so one bad cell cannot flood the output."""
     return repr(text) if len(text) <= 60 else repr(text[:57]) + "..."
-
-
-def _is_number(cell: str) -> bool:
-    try:
-        float(cell)
-    except ValueError:
-        return False
-    return True
 
 
 def _parse(
@@ -250,6 +91,192 @@ def _parse(
     return True, value
 
 
+def _cell(
+    reader: CsvReader, file: str, line: int, prop_name: str, ptype: PropType, cell: str
+) -> tuple[bool, Value]:
+    """(ok, value) of one cell, the common string case without a call."""
+    if ptype is PropType.STRING:
+        return True, (cell if cell.strip() else None)
+    return _parse(reader, file, line, prop_name, ptype, cell)
+
+
+@dataclass
+class _Dataset:
+    """What the file readers have read so far, and the reader that collects problems."""
+
+    reader: CsvReader
+    nodes: list[Node] = field(default_factory=list)
+    #: Node id -> (file, line, kind) of where it was read.
+    where: dict[str, tuple[str, int, NodeKind]] = field(default_factory=dict)
+    rels: list[Rel] = field(default_factory=list)
+    meta: dict[str, str] = field(default_factory=dict)
+
+    def partial_nodes(self) -> list[str]:
+        """The node files that could not be read whole (their ids cannot be checked)."""
+        node_files = {spec.file for spec in NODE_KINDS.values()}
+        return [f for f in self.reader.incomplete if f in node_files]
+
+
+def _read_nodes(kind: NodeKind, ds: _Dataset) -> None:
+    """One node file (``themes.csv``, ``challenges.csv``, ...): typed properties, required
+    values, well-formed ids unique across the whole graph."""
+    spec = NODE_KINDS[kind]
+    reader = ds.reader
+    for line, row in reader.rows(spec.file, spec.property_names):
+        props: dict[str, Value] = {}
+        ok = True
+        for prop in spec.properties:
+            good, value = _cell(reader, spec.file, line, prop.name, prop.type, row[prop.name])
+            ok = ok and good
+            if good and prop.required and (value is None or value == []):
+                reader.problem(spec.file, line, f"{prop.name}: required, but empty")
+                ok = False
+            props[prop.name] = value
+        nid = props.get("id")
+        if isinstance(nid, str) and not ID_PATTERN.match(nid):
+            reader.problem(
+                spec.file,
+                line,
+                f"id {_show(nid)}: use letters, digits and . _ : ~ - only (at most 200)",
+            )
+            ok = False
+        if isinstance(nid, str) and nid in ds.where:
+            first_file, first_line, _ = ds.where[nid]
+            reader.problem(
+                spec.file, line, f"duplicate id {nid!r} (first at {first_file}:{first_line})"
+            )
+            ok = False
+        if ok:
+            ds.where[str(nid)] = (spec.file, line, kind)
+            ds.nodes.append(Node(kind, props))
+
+
+def _read_relationships(ds: _Dataset) -> None:
+    """``relationships.csv``: known types, existing ends of the kinds the type joins, a
+    basis with its evidence, no duplicates."""
+    # A node file that could not be read whole would make every relationship to its
+    # nodes an error too; report the cause once instead of burying it under those.
+    partial_nodes = ds.partial_nodes()
+    unchecked = 0
+    seen: dict[tuple[str, str, str], int] = {}
+    for line, row in ds.reader.rows(REL_FILE, REL_COLUMNS):
+        rel, missing_ends = _relationship(ds, line, row, checkable=not partial_nodes)
+        unchecked += missing_ends
+        if rel is None:
+            continue
+        key = (rel.type.value, rel.source, rel.target)
+        if key in seen:
+            ds.reader.problem(
+                REL_FILE,
+                line,
+                f"duplicate relationship {rel.type.value} {rel.source!r} -> {rel.target!r} "
+                f"(first at line {seen[key]})",
+            )
+            continue
+        seen[key] = line
+        ds.rels.append(rel)
+    if unchecked:
+        ds.reader.problem(
+            REL_FILE,
+            0,
+            f"{unchecked} relationship end(s) name ids that are not loaded; they cannot be "
+            f"checked until {', '.join(partial_nodes)} can be read",
+        )
+
+
+def _relationship(
+    ds: _Dataset, line: int, row: dict[str, str], *, checkable: bool
+) -> tuple[Rel | None, int]:
+    """One row of ``relationships.csv`` as a relationship (None if it has problems), and
+    how many of its ends could not be checked."""
+    reader = ds.reader
+    rtype_text = row["type"].strip()
+    try:
+        rtype = RelType(rtype_text)
+    except ValueError:
+        known = ", ".join(t.value for t in RelType)
+        reader.problem(REL_FILE, line, f"unknown relationship type {_show(rtype_text)} ({known})")
+        return None, 0
+    source, target = row["source"].strip(), row["target"].strip()
+    ok, unchecked = _ends(ds, line, rtype, source, target, checkable=checkable)
+    rprops: dict[str, Value] = {}
+    for prop in REL_PROPERTIES:
+        good, value = _cell(reader, REL_FILE, line, prop.name, prop.type, row[prop.name])
+        ok = ok and good
+        rprops[prop.name] = value
+    basis = rprops.get("basis")
+    if basis not in BASES:
+        shown = "an empty cell" if basis is None else _show(str(basis))
+        reader.problem(REL_FILE, line, f"basis: expected stated or inferred, not {shown}")
+        ok = False
+    elif basis == "stated" and not rprops.get("source_url"):
+        reader.problem(REL_FILE, line, "source_url: required when basis is stated")
+        ok = False
+    elif basis == "inferred" and not rprops.get("method"):
+        reader.problem(REL_FILE, line, "method: required when basis is inferred (say how)")
+        ok = False
+    return (Rel(rtype, source, target, rprops) if ok else None), unchecked
+
+
+def _ends(
+    ds: _Dataset, line: int, rtype: RelType, source: str, target: str, *, checkable: bool
+) -> tuple[bool, int]:
+    """Whether both ends exist and are of kinds ``rtype`` joins; and how many ends could
+    not be checked (their node file was not read whole)."""
+    ok, unchecked = True, 0
+    for end, nid in (("source", source), ("target", target)):
+        if not nid:
+            ds.reader.problem(REL_FILE, line, f"{end}: required, but empty")
+            ok = False
+        elif nid not in ds.where:
+            if checkable:
+                ds.reader.problem(REL_FILE, line, f"{end} {_show(nid)} does not exist")
+            else:
+                unchecked += 1  # said once by the caller, not once per relationship
+            ok = False
+    if ok:
+        pair = (ds.where[source][2], ds.where[target][2])
+        allowed = REL_TYPES[rtype].ends
+        if pair not in allowed:
+            ends = " or ".join(f"{a.value}->{b.value}" for a, b in allowed)
+            ds.reader.problem(
+                REL_FILE,
+                line,
+                f"{rtype.value} cannot join {pair[0].value} {source!r} to "
+                f"{pair[1].value} {target!r} (it joins {ends})",
+            )
+            ok = False
+    return ok, unchecked
+
+
+def _read_meta(ds: _Dataset) -> None:
+    """``meta.csv`` (optional): unique keys; ``map_challenge_count`` a whole number."""
+    for line, row in ds.reader.rows(META_FILE, META_COLUMNS, required=False):
+        meta_key = row["key"].strip()
+        if not meta_key:
+            ds.reader.problem(META_FILE, line, "key: required, but empty")
+        elif meta_key in ds.meta:
+            ds.reader.problem(META_FILE, line, f"duplicate key {_show(meta_key)}")
+        else:
+            ds.meta[meta_key] = row["value"]
+    if "map_challenge_count" in ds.meta:
+        try:
+            if int(ds.meta["map_challenge_count"]) < 0:
+                raise ValueError
+        except ValueError:
+            ds.reader.problem(META_FILE, 0, "map_challenge_count: expected a whole number")
+
+
+#: Every file of a dataset folder, in reading order, with the function that reads it into
+#: the dataset being built (node files first: the relationships refer to their ids). To
+#: read a new file, add a line here.
+FILE_READERS: tuple[tuple[str, Callable[[_Dataset], None]], ...] = (
+    *((spec.file, partial(_read_nodes, kind)) for kind, spec in NODE_KINDS.items()),
+    (REL_FILE, _read_relationships),
+    (META_FILE, _read_meta),
+)
+
+
 def read_dataset(folder: Path) -> GraphData:
     """Read and validate the dataset in ``folder``; raise :class:`DatasetError` on any problem.
 
@@ -258,144 +285,13 @@ def read_dataset(folder: Path) -> GraphData:
     >>> data.counts()["Challenge"], data.counts()["Theme"]
     (27, 7)
     """
-    reader = _Reader(folder)
     if not folder.is_dir():
         raise DatasetError([Problem(str(folder), 0, "is not a folder")])
-
-    nodes: list[Node] = []
-    where: dict[str, tuple[str, int, NodeKind]] = {}
-    value: Value
-    for kind, spec in NODE_KINDS.items():
-        for line, row in reader.rows(spec.file, spec.property_names):
-            props: dict[str, Value] = {}
-            ok = True
-            for prop in spec.properties:
-                cell = row[prop.name]
-                if prop.type is PropType.STRING:  # the common case, without a call
-                    good, value = True, (cell if cell.strip() else None)
-                else:
-                    good, value = _parse(reader, spec.file, line, prop.name, prop.type, cell)
-                ok = ok and good
-                if good and prop.required and (value is None or value == []):
-                    reader.problem(spec.file, line, f"{prop.name}: required, but empty")
-                    ok = False
-                props[prop.name] = value
-            nid = props.get("id")
-            if isinstance(nid, str) and not ID_PATTERN.match(nid):
-                reader.problem(
-                    spec.file,
-                    line,
-                    f"id {_show(nid)}: use letters, digits and . _ : ~ - only (at most 200)",
-                )
-                ok = False
-            if isinstance(nid, str) and nid in where:
-                first_file, first_line, _ = where[nid]
-                reader.problem(
-                    spec.file, line, f"duplicate id {nid!r} (first at {first_file}:{first_line})"
-                )
-                ok = False
-            if ok:
-                where[str(nid)] = (spec.file, line, kind)
-                nodes.append(Node(kind, props))
-
-    # A node file that could not be read whole would make every relationship to its
-    # nodes an error too; report the cause once instead of burying it under those.
-    node_files = {spec.file for spec in NODE_KINDS.values()}
-    partial_nodes = [f for f in reader.incomplete if f in node_files]
-    unchecked = 0
-    rels: list[Rel] = []
-    seen_rels: dict[tuple[str, str, str], int] = {}
-    for line, row in reader.rows(REL_FILE, REL_COLUMNS):
-        rtype_text = row["type"].strip()
-        try:
-            rtype = RelType(rtype_text)
-        except ValueError:
-            known = ", ".join(t.value for t in RelType)
-            reader.problem(
-                REL_FILE, line, f"unknown relationship type {_show(rtype_text)} ({known})"
-            )
-            continue
-        source, target = row["source"].strip(), row["target"].strip()
-        ok = True
-        for end, nid in (("source", source), ("target", target)):
-            if not nid:
-                reader.problem(REL_FILE, line, f"{end}: required, but empty")
-                ok = False
-            elif nid not in where:
-                if partial_nodes:
-                    unchecked += 1  # said once below, not once per relationship
-                else:
-                    reader.problem(REL_FILE, line, f"{end} {_show(nid)} does not exist")
-                ok = False
-        if ok:
-            pair = (where[source][2], where[target][2])
-            allowed = REL_TYPES[rtype].ends
-            if pair not in allowed:
-                ends = " or ".join(f"{a.value}->{b.value}" for a, b in allowed)
-                reader.problem(
-                    REL_FILE,
-                    line,
-                    f"{rtype.value} cannot join {pair[0].value} {source!r} to "
-                    f"{pair[1].value} {target!r} (it joins {ends})",
-                )
-                ok = False
-        rprops: dict[str, Value] = {}
-        for prop in REL_PROPERTIES:
-            cell = row[prop.name]
-            if prop.type is PropType.STRING:
-                good, value = True, (cell if cell.strip() else None)
-            else:
-                good, value = _parse(reader, REL_FILE, line, prop.name, prop.type, cell)
-            ok = ok and good
-            rprops[prop.name] = value
-        basis = rprops.get("basis")
-        if basis not in BASES:
-            shown = "an empty cell" if basis is None else _show(str(basis))
-            reader.problem(REL_FILE, line, f"basis: expected stated or inferred, not {shown}")
-            ok = False
-        elif basis == "stated" and not rprops.get("source_url"):
-            reader.problem(REL_FILE, line, "source_url: required when basis is stated")
-            ok = False
-        elif basis == "inferred" and not rprops.get("method"):
-            reader.problem(REL_FILE, line, "method: required when basis is inferred (say how)")
-            ok = False
-        key = (rtype.value, source, target)
-        if ok and key in seen_rels:
-            reader.problem(
-                REL_FILE,
-                line,
-                f"duplicate relationship {rtype.value} {source!r} -> {target!r} "
-                f"(first at line {seen_rels[key]})",
-            )
-            ok = False
-        if ok:
-            seen_rels[key] = line
-            rels.append(Rel(rtype, source, target, rprops))
-
-    if unchecked:
-        reader.problem(
-            REL_FILE,
-            0,
-            f"{unchecked} relationship end(s) name ids that are not loaded; they cannot be "
-            f"checked until {', '.join(partial_nodes)} can be read",
-        )
-
-    meta: dict[str, str] = {}
-    for line, row in reader.rows(META_FILE, META_COLUMNS, required=False):
-        meta_key = row["key"].strip()
-        if not meta_key:
-            reader.problem(META_FILE, line, "key: required, but empty")
-        elif meta_key in meta:
-            reader.problem(META_FILE, line, f"duplicate key {_show(meta_key)}")
-        else:
-            meta[meta_key] = row["value"]
-    if "map_challenge_count" in meta:
-        try:
-            if int(meta["map_challenge_count"]) < 0:
-                raise ValueError
-        except ValueError:
-            reader.problem(META_FILE, 0, "map_challenge_count: expected a whole number")
-
-    if reader.problems:
-        raise DatasetError(reader.problems)
-    return GraphData(nodes=nodes, rels=rels, meta=meta, source_digest=reader.digest.hexdigest())
+    ds = _Dataset(CsvReader(folder))
+    for _file, read in FILE_READERS:
+        read(ds)
+    if ds.reader.problems:
+        raise DatasetError(ds.reader.problems)
+    return GraphData(
+        nodes=ds.nodes, rels=ds.rels, meta=ds.meta, source_digest=ds.reader.digest.hexdigest()
+    )

@@ -1,12 +1,13 @@
-"""Read a reviewed suggestion file (``gcx suggest``) back as inferred ``ADDRESSES`` links.
+"""The review file of ``gcx suggest``: written for a person, read back as inferred links.
 
-The file is the CSV :func:`graph.analyses.suggest.write_review` wrote, after a person filled the
-``decision`` column: ``accept`` or ``reject`` (any case), or empty for not yet decided.
-Only ``commitment``, ``challenge``, ``score`` and ``decision`` are read; the other columns
-are there for the reviewer. Every row is checked against the dataset it will join —
-both ends must exist and be a commitment and a challenge, the score a number from 0 to 1,
-no pair decided twice — and every problem is reported as ``file:line: message``, like the
-dataset's own. Accepted rows become ``basis: inferred`` relationships with the score and
+This module owns the format: :data:`REVIEW_COLUMNS`, :func:`write_review` (one row per
+suggestion, every cell neutralised against spreadsheet formulas) and :func:`read_review`. A
+person fills the ``decision`` column: ``accept`` or ``reject`` (any case), or empty for not
+yet decided. Only ``commitment``, ``challenge``, ``score`` and ``decision`` are read; the
+other columns are there for the reviewer. Every row is checked against the dataset it will
+join — both ends must exist and be a commitment and a challenge, the score a number from 0
+to 1, no pair decided twice — and every problem is reported as ``file:line: message``, like
+the dataset's own. Accepted rows become ``basis: inferred`` relationships with the score and
 :data:`graph.analyses.suggest.METHOD`; a pair the dataset already links is left as the
 dataset has it.
 """
@@ -14,19 +15,32 @@ dataset has it.
 from __future__ import annotations
 
 import csv
-import io
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
-from graph.analyses.suggest import METHOD
+from graph.analyses import csv_safe
+from graph.analyses.suggest import METHOD, Suggestion
 from graph.data import GraphData, Rel, Value
 from graph.model import NodeKind, RelType
-from loaders.dataset import MAX_FILE_BYTES, DatasetError, Problem
+from loaders.csvfile import REVIEW, CsvReader, DatasetError, Problem
 
-__all__ = ["ReviewResult", "apply_review", "read_review"]
+__all__ = ["REVIEW_COLUMNS", "ReviewResult", "apply_review", "read_review", "write_review"]
 
-_REQUIRED = ("commitment", "challenge", "score", "decision")
+#: The review file's columns: the first four are read back; the rest help the reviewer.
+REVIEW_COLUMNS = (
+    "commitment",
+    "challenge",
+    "score",
+    "decision",
+    "rank",
+    "partner",
+    "challenge_name",
+    "commitment_text",
+)
+_REQUIRED = REVIEW_COLUMNS[:4]
 _ACCEPT = "accept"
 _DECISIONS = ("accept", "reject", "")
 
@@ -61,129 +75,125 @@ def read_review(path: Path, data: GraphData) -> ReviewResult:
     (1, 'inferred', 0.4)
     """
     name = path.name
-    problems: list[Problem] = []
     if not path.is_file():
         raise DatasetError([Problem(str(path), 0, "is not a file")])
-    raw = path.read_bytes()
-    if len(raw) > MAX_FILE_BYTES:
-        raise DatasetError([Problem(name, 0, f"is larger than {MAX_FILE_BYTES // 2**20} MiB")])
-    # Spreadsheets often save CSV with a byte-order mark: a reviewer's file may have one.
-    if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        raise DatasetError([Problem(name, line, "is not valid UTF-8: save it as UTF-8")]) from None
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = CsvReader(path.parent)
     kinds = _kinds(data)
-    linked = {
-        (r.source, r.target): str(r.props.get("basis")) for r in data.rels_of(RelType.ADDRESSES)
-    }
+    linked = {(r.source, r.target) for r in data.rels_of(RelType.ADDRESSES)}
     rels: list[Rel] = []
     counts = {"accept": 0, "reject": 0, "": 0}
     already: list[tuple[str, str]] = []
     seen: dict[tuple[str, str], int] = {}
-    try:
-        header = next(reader, None)
-        if header is None:
-            raise DatasetError([Problem(name, 1, "file is empty: expected a header row")])
-        header = [h.strip() for h in header]
-        missing = [c for c in _REQUIRED if c not in header]
-        if missing:
-            raise DatasetError([Problem(name, 1, f"missing columns: {', '.join(missing)}")])
-        if len(set(header)) != len(header):
-            raise DatasetError([Problem(name, 1, "duplicate column names")])
-        line = reader.line_num + 1
-        for record in reader:
-            start, line = line, reader.line_num + 1
-            if not record or all(not cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
-                problems.append(
-                    Problem(name, start, f"has {len(record)} fields, the header has {len(header)}")
-                )
-                continue
-            row = dict(zip(header, record, strict=True))
-            commitment, challenge = row["commitment"].strip(), row["challenge"].strip()
-            decision = row["decision"].strip().lower()
-            ok = True
-            if decision not in _DECISIONS:
-                problems.append(
-                    Problem(
-                        name,
-                        start,
-                        f"decision: expected accept, reject or empty, not {row['decision']!r}",
-                    )
-                )
-                ok = False
-            for column, nid, kind in (
-                ("commitment", commitment, NodeKind.COMMITMENT),
-                ("challenge", challenge, NodeKind.CHALLENGE),
-            ):
-                if not nid:
-                    problems.append(Problem(name, start, f"{column}: required, but empty"))
-                    ok = False
-                elif nid not in kinds:
-                    problems.append(Problem(name, start, f"{column} {nid!r} does not exist"))
-                    ok = False
-                elif kinds[nid] is not kind:
-                    problems.append(
-                        Problem(
-                            name,
-                            start,
-                            f"{column} {nid!r} is a {kinds[nid].value}, not a {kind.value}",
-                        )
-                    )
-                    ok = False
-            score_text = row["score"].strip()
-            score: float | None = None
-            try:
-                score = float(score_text)
-            except ValueError:
-                problems.append(
-                    Problem(name, start, f"score: expected a number, not {score_text!r}")
-                )
-                ok = False
-            if score is not None and not (math.isfinite(score) and 0.0 <= score <= 1.0):
-                problems.append(Problem(name, start, f"score: expected 0 to 1, not {score_text}"))
-                ok = False
-            key = (commitment, challenge)
-            if ok and key in seen:
-                problems.append(
-                    Problem(
-                        name,
-                        start,
-                        f"{commitment!r} -> {challenge!r} appears twice "
-                        f"(first at line {seen[key]})",
-                    )
-                )
-                ok = False
-            if not ok:
-                continue
-            seen[key] = start
-            counts[decision] += 1
-            if decision != _ACCEPT:
-                continue
-            if key in linked:
-                already.append(key)
-                continue
-            props: dict[str, Value] = {
-                "basis": "inferred",
-                "source_url": None,
-                "method": METHOD,
-                "evidence": None,
-                "score": score,
-                "weight": None,
-            }
-            rels.append(Rel(RelType.ADDRESSES, commitment, challenge, props))
-    except csv.Error as exc:
-        problems.append(Problem(name, reader.line_num or 1, f"is not valid CSV: {exc}"))
-    if problems:
-        raise DatasetError(problems)
+    for line, row in reader.rows(name, _REQUIRED, policy=REVIEW):
+        decided = _decision(reader, name, line, row, kinds)
+        if decided is None:
+            continue
+        decision, key, score = decided
+        if key in seen:
+            reader.problem(
+                name,
+                line,
+                f"{key[0]!r} -> {key[1]!r} appears twice (first at line {seen[key]})",
+            )
+            continue
+        seen[key] = line
+        counts[decision] += 1
+        if decision != _ACCEPT:
+            continue
+        if key in linked:
+            already.append(key)
+            continue
+        props: dict[str, Value] = {
+            "basis": "inferred",
+            "source_url": None,
+            "method": METHOD,
+            "evidence": None,
+            "score": score,
+            "weight": None,
+        }
+        rels.append(Rel(RelType.ADDRESSES, key[0], key[1], props))
+    if reader.problems:
+        raise DatasetError(reader.problems)
     return ReviewResult(rels, counts["accept"], counts["reject"], counts[""], already)
+
+
+def _decision(
+    reader: CsvReader, name: str, line: int, row: dict[str, str], kinds: dict[str, NodeKind]
+) -> tuple[str, tuple[str, str], float] | None:
+    """One row's (decision, (commitment, challenge), score); None, with each problem
+    noted, when the row has any."""
+    commitment, challenge = row["commitment"].strip(), row["challenge"].strip()
+    decision = row["decision"].strip().lower()
+    ok = True
+    if decision not in _DECISIONS:
+        reader.problem(
+            name, line, f"decision: expected accept, reject or empty, not {row['decision']!r}"
+        )
+        ok = False
+    for column, nid, kind in (
+        ("commitment", commitment, NodeKind.COMMITMENT),
+        ("challenge", challenge, NodeKind.CHALLENGE),
+    ):
+        if not nid:
+            reader.problem(name, line, f"{column}: required, but empty")
+            ok = False
+        elif nid not in kinds:
+            reader.problem(name, line, f"{column} {nid!r} does not exist")
+            ok = False
+        elif kinds[nid] is not kind:
+            reader.problem(
+                name, line, f"{column} {nid!r} is a {kinds[nid].value}, not a {kind.value}"
+            )
+            ok = False
+    score_text = row["score"].strip()
+    try:
+        score = float(score_text)
+    except ValueError:
+        reader.problem(name, line, f"score: expected a number, not {score_text!r}")
+        return None
+    if not (math.isfinite(score) and 0.0 <= score <= 1.0):
+        reader.problem(name, line, f"score: expected 0 to 1, not {score_text}")
+        ok = False
+    return (decision, (commitment, challenge), score) if ok else None
 
 
 def apply_review(data: GraphData, review: ReviewResult) -> GraphData:
     """``data`` with the review's accepted links added (a new ``GraphData``; ``data`` is kept)."""
     return GraphData(nodes=list(data.nodes), rels=[*data.rels, *review.rels], meta=dict(data.meta))
+
+
+def write_review(suggestions: Iterable[Suggestion], out: TextIO) -> int:
+    """Write the review CSV; return the number of rows written.
+
+    Pairs already *stated* in the data are left out (nothing to decide). Pairs already
+    loaded as *inferred* come pre-accepted, so reloading with a fresh file keeps them.
+    Every cell is neutralised against spreadsheet formulas.
+
+    >>> import io
+    >>> s = Suggestion("m", "c", 0.5, 1, "P", "C", "=1+1")
+    >>> buf = io.StringIO()
+    >>> write_review([s], buf)
+    1
+    >>> buf.getvalue().splitlines()[1]
+    "m,c,0.500000,,1,P,C,'=1+1"
+    """
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(REVIEW_COLUMNS)
+    n = 0
+    for s in suggestions:
+        if s.existing == "stated":
+            continue
+        decision = "accept" if s.existing == "inferred" else ""
+        row = [
+            s.commitment,
+            s.challenge,
+            f"{s.score:.6f}",
+            decision,
+            str(s.rank),
+            s.partner,
+            s.challenge_name,
+            " ".join(s.commitment_text.split()),
+        ]
+        writer.writerow([csv_safe(cell) for cell in row])
+        n += 1
+    return n

@@ -161,38 +161,13 @@ def cases() -> dict[str, Case]:
         {"relationships.csv": body},
         f"relationships.csv:{line}: score: expected a number, not 'high'",
     )
-    huge = "x" * 200_000
-    body, line = append(
-        "commitments.csv",
-        row(
-            "commitments.csv",
-            id="commitment-x",
-            name="X",
-            text=huge,
-            era="100Kin10",
-            source_url=SOURCE,
-        ),
-    )
-    out["huge-field"] = (
-        {"commitments.csv": body},
-        f"commitments.csv:{line}: a field is longer than 100,000 characters",
-    )
-    long_cell = "y" * 100_001
-    body, line = append(
-        "commitments.csv",
-        row(
-            "commitments.csv",
-            id="commitment-x",
-            name="X",
-            text=long_cell,
-            era="100Kin10",
-            source_url=SOURCE,
-        ),
-    )
-    out["long-field"] = (
-        {"commitments.csv": body},
-        f"commitments.csv:{line}: text: longer than 100,000 characters",
-    )
+    for case, long_text, message in (
+        ("huge-field", "x" * 200_000, "a field is longer than 100,000 characters"),
+        ("long-field", "y" * 100_001, "text: longer than 100,000 characters"),
+    ):
+        fields = {"id": "commitment-x", "name": "X", "text": long_text, "era": "100Kin10"}
+        body, line = append("commitments.csv", row("commitments.csv", **fields, source_url=SOURCE))
+        out[case] = ({"commitments.csv": body}, f"commitments.csv:{line}: {message}")
     body, line = append(
         "partners.csv", row("partners.csv", id="bell-x", name="Ding\x07Dong", source_url=SOURCE)
     )

@@ -8,6 +8,8 @@ the embedded store builds its own way. What only Neo4j runs is pinned by name.
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,6 @@ from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind, PropType, RelType
 from graph.settings import BUNDLED_DATASET
 from graph.store import cypher
 from graph.store.base import Store
-from graph.store.embedded import schema_ddl
 from graph.store.neo4j_store import write_graph
 from loaders.dataset import read_dataset
 
@@ -90,7 +91,7 @@ def data() -> GraphData:
 def writable(tmp_path: Path) -> Iterator[ladybug.Connection]:
     db = ladybug.Database(str(tmp_path / "w.lbug"))
     conn = ladybug.Connection(db)
-    for statement in schema_ddl():
+    for statement in cypher.schema_ddl():
         conn.execute(statement)
     yield conn
     conn.close()
@@ -178,3 +179,31 @@ def test_only_the_schema_and_store_info_statements_are_neo4j_only() -> None:
 def test_store_statements_take_values_only_as_parameters() -> None:
     for statement in [*cypher.shared_statements(), *cypher.NEO4J_ONLY]:
         assert "'" not in statement.replace("'store'", "")  # no spliced string values
+
+
+_CLAUSE = re.compile(r"^\s*(MATCH|OPTIONAL MATCH|CREATE|MERGE|COPY|UNWIND|RETURN|CALL|LOAD)\b")
+
+
+def test_the_stores_send_only_cypher_written_in_the_cypher_module() -> None:
+    """No Cypher text in a store module but ``graph/store/cypher.py`` (docstrings aside)."""
+    found = []
+    for path in sorted((Path(cypher.__file__).parent).glob("*.py")):
+        if path.name == "cypher.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docs = {
+            id(node.body[0].value)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef)
+            and node.body
+            and isinstance(node.body[0], ast.Expr)
+        }
+        for node in ast.walk(tree):
+            if (
+                isinstance(node, ast.Constant)
+                and isinstance(node.value, str)
+                and id(node) not in docs
+                and _CLAUSE.match(node.value)
+            ):
+                found.append(f"{path.name}:{node.lineno}: {node.value[:60]!r}")
+    assert found == []

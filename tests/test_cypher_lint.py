@@ -32,6 +32,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
@@ -115,7 +116,7 @@ def markdown_statements(path: Path) -> Iterator[Statement]:
     """Fenced cypher blocks, ``gcx query`` lines, and inline code that is a statement."""
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
-    name = path.relative_to(ROOT).as_posix()
+    name = path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.name
     fence: tuple[str, int] | None = None
     body: list[str] = []
     for i, line in enumerate(lines):
@@ -197,10 +198,41 @@ PLANTED = {
 }
 
 
+#: A document with a Kùzu-only query, once unmarked and once marked: the first must fail.
+PLANTED_DOC = f"""# Planted
+
+```cypher
+MATCH (n:Theme) RETURN label(n) AS kind
+```
+
+<!-- {MARKER} -->
+```cypher
+MATCH (n:Challenge) RETURN label(n) AS kind
+```
+
+```sh
+gcx query "MATCH (t:Theme) RETURN t.name AS name ORDER BY name"
+```
+"""
+
+
+@cache
+def planted_doc_statements() -> list[Statement]:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "planted.md"
+        path.write_text(PLANTED_DOC, encoding="utf-8")
+        return list(markdown_statements(path))
+
+
 @cache
 def _all_problems() -> dict[str, list[dict[str, Any]]]:
     """One run of the linter over everything (node takes seconds to load the analyser)."""
-    statements = [*backend_statements(), *example_statements(), *documented_statements()]
+    statements = [
+        *backend_statements(),
+        *example_statements(),
+        *documented_statements(),
+        *planted_doc_statements(),
+    ]
     return lint({**PLANTED, **{s.where: s.text for s in statements}})
 
 
@@ -220,6 +252,19 @@ def test_the_checker_refuses_a_planted_kuzu_construct_and_a_syntax_error() -> No
     problems = _all_problems()
     assert [k for k in PLANTED if not problems[k] and k != "planted fine"] == []
     assert problems["planted fine"] == []
+
+
+def test_an_unmarked_kuzu_query_in_a_document_fails_and_only_a_marked_one_is_skipped() -> None:
+    unmarked, marked, command = planted_doc_statements()
+    assert (unmarked.embedded_only, marked.embedded_only, command.embedded_only) == (
+        False,
+        True,
+        False,
+    )
+    assert command.text == "MATCH (t:Theme) RETURN t.name AS name ORDER BY name"
+    report = _report([s for s in planted_doc_statements() if not s.embedded_only])
+    assert len(report) == 1 and report[0].startswith("planted.md:3: error")
+    assert "Function label is not present" in report[0]
 
 
 def test_every_statement_the_neo4j_store_sends_passes_neo4js_parser() -> None:

@@ -9,6 +9,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from graph import NotFound, Store, coverage
+from graph.analyses.chart import leverage_chart_svg
 from graph.analyses.gaps import (
     FORMULA,
     Split,
@@ -16,7 +17,6 @@ from graph.analyses.gaps import (
     gaps,
     influence_centrality,
     leverage,
-    leverage_chart_svg,
     theme_sector_matrix,
 )
 from graph.model import RelType as R

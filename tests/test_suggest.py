@@ -13,20 +13,18 @@ import pytest
 from graph import Store, addressing
 from graph.analyses.suggest import (
     METHOD,
-    REVIEW_COLUMNS,
     Suggestion,
     hit_rate_at,
     precision_at,
     rank_challenges,
     suggest,
-    write_review,
 )
 from graph.backends import open_store
 from graph.data import Node, to_networkx
 from graph.model import NodeKind as K
 from graph.model import RelType as R
 from graph.settings import BUNDLED_DATASET, Settings
-from loaders import DatasetError, read_dataset, read_review
+from loaders import REVIEW_COLUMNS, DatasetError, read_dataset, read_review, write_review
 from tests.conftest import ROOT, run_cli
 from tests.small_graph import rel
 

@@ -31,7 +31,8 @@ from graph.settings import BUNDLED_DATASET, Settings
 from graph.store.base import Store
 from loaders import read_dataset
 from tests.test_web_pages import TEAM, XSS, add_xss_partner
-from web import CSP, create_app
+from web import create_app
+from web.headers import CSP
 
 AIR = "american-institutes-for-research"
 COLLAB = "the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day"

@@ -30,7 +30,7 @@ ERROR_PATHS: list[tuple[str, str, int]] = [
     ("GET", "/api/partners?sort=x", 400),
     ("GET", "/api/search?q=%00", 400),
     ("GET", "/api/challenges/x?inferred=perhaps", 400),
-    # the analyses (web/analyses_api.py, the subgraph downloads)
+    # the analyses (web/gaps.py, web/collaborators.py, the subgraph downloads)
     ("GET", "/api/partners/no-such-partner/collaborators", 404),
     ("GET", f"/api/partners/{AIR}/collaborators?limit=0", 400),
     ("GET", f"/api/partners/{AIR}/collaborators?limit=101", 400),

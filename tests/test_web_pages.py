@@ -15,7 +15,8 @@ from graph.settings import Settings
 from graph.store.base import Store
 from graph.views import KIND_ORDER
 from loaders import load
-from web import CSP, create_app
+from web import create_app
+from web.headers import CSP
 
 COLLAB = "the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day"
 AIR = "american-institutes-for-research"

@@ -33,7 +33,8 @@ from graph.settings import BUNDLED_DATASET, Settings, load_settings
 from graph.store.base import Store
 from loaders import load
 from tests.test_readonly import DISGUISED, WRITES
-from web import CSP, create_app
+from web import create_app
+from web.headers import CSP
 from web.query import MAX_BODY
 
 PARTNER = "national-math-and-science-initiative"

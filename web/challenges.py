@@ -1,49 +1,76 @@
-"""Challenge pages: the list, and each challenge with who addresses it and the evidence."""
+"""Challenge pages: the list, and each challenge with who addresses it and the evidence.
+
+``/challenges?theme=&catalyst=0|1`` and ``/challenges/<id>?inferred=0|1`` are the pages;
+``/api/challenges`` and ``/api/challenges/<id>`` their JSON twins, each pair from one
+argument parser and one view model (``graph.views.challenge_list``, ``challenge_detail``).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from typing import Any
 
-from graph.views import SubgraphRequest, card, challenge_detail, theme_colours
-from web.db import get_snapshot
+from flask import Blueprint, jsonify, render_template
+from werkzeug.wrappers import Response
+
+from graph.analyses import coverage
+from graph.views import SubgraphRequest, challenge_detail, challenge_list, theme_colours
+from web.db import get_info, get_snapshot
 from web.params import get_bool, get_choice
-from web.render import graph_block
+from web.render import graph_block, linked
 
 __all__ = ["bp"]
 
-bp = Blueprint("challenges", __name__, url_prefix="/challenges")
+bp = Blueprint("challenges", __name__)
 
 
-@bp.get("", strict_slashes=False)
-def index() -> str:
+def _list_view() -> dict[str, Any]:
+    """The list's filters (``theme``, ``catalyst``) and the challenges they keep."""
     g = get_snapshot()
-    themes = theme_colours(g)
-    theme = get_choice("theme", themes.keys(), None)
-    only_catalysts = get_bool("catalyst", None)
-    rows = [card(g, n) for n, a in g.nodes(data=True) if a.get("kind") == "Challenge"]
-    if theme is not None:
-        rows = [r for r in rows if theme in r["themes"]]
-    if only_catalysts is not None:
-        rows = [r for r in rows if bool(r["catalyst"]) == only_catalysts]
-    rows.sort(key=lambda r: (-r["partners"], r["name"].casefold()))
-    names = {t: str(g.nodes[t].get("name")) for t in themes}
-    return render_template(
-        "challenges.html",
-        rows=rows,
-        themes=names,
-        theme=theme,
-        catalyst=only_catalysts,
-        colours=themes,
+    colours = theme_colours(g)
+    theme = get_choice("theme", colours.keys(), None)
+    catalyst = get_bool("catalyst", None)
+    return {
+        "rows": challenge_list(g, theme=theme, catalyst=catalyst),
+        "themes": {t: str(g.nodes[t].get("name")) for t in colours},
+        "theme": theme,
+        "catalyst": catalyst,
+        "colours": colours,
+    }
+
+
+@bp.get("/challenges", strict_slashes=False)
+def index() -> str:
+    return render_template("challenges.html", **_list_view())
+
+
+@bp.get("/api/challenges")
+def api_index() -> Response:
+    view = _list_view()
+    return jsonify(
+        {
+            "challenges": [linked(r) for r in view["rows"]],
+            "coverage": coverage(get_info()).line,
+        }
     )
 
 
-@bp.get("/<node_id>")
+def _detail(node_id: str) -> dict[str, Any]:
+    """One challenge (``inferred=0``: stated evidence only)."""
+    inferred = bool(get_bool("inferred", True))
+    return challenge_detail(get_snapshot(), node_id, include_inferred=inferred)
+
+
+@bp.get("/challenges/<node_id>")
 def show(node_id: str) -> str:
-    g = get_snapshot()
-    view = challenge_detail(g, node_id)
-    args = SubgraphRequest(centers=(node_id,), depth=1, evidence=True)
+    view = _detail(node_id)
+    args = SubgraphRequest(centers=(node_id,), evidence=True)
     return render_template(
         "challenge.html",
         view=view,
-        graph=graph_block(g, args, "Its neighbourhood and who addresses it"),
+        graph=graph_block(get_snapshot(), args, "Its neighbourhood and who addresses it"),
     )
+
+
+@bp.get("/api/challenges/<node_id>")
+def api_show(node_id: str) -> Response:
+    return jsonify(_detail(node_id))

@@ -14,8 +14,7 @@ from typing import Any
 
 from flask import Flask, current_app, g
 
-from graph import Settings, Store, StoreInfo, coverage, load_settings, open_store
-from graph.data import Snapshot
+from graph import Settings, Snapshot, Store, StoreInfo, coverage, load_settings, open_store
 from graph.views import prepare
 
 __all__ = ["get_info", "get_snapshot", "get_store", "init_app"]

@@ -6,29 +6,40 @@ few hands" first; the crowded, low-leverage reverse; the theme x partner-sector 
 cells link to ``/gaps/cell?theme=&sector=`` (the partners behind the cell and the challenges
 that put them there); the leverage-vs-coverage chart as inline SVG (no script); the formula
 with its inputs; and what the public data lacks. ``/gaps/chart.svg`` is the same chart as a
-file. The analyses are :mod:`graph.analyses.gaps`; this module parses, bounds and renders.
+file. ``/api/gaps?theme=&inferred=0|1`` is the JSON twin of the report (the same
+parser). The analyses are :mod:`graph.analyses.gaps`; this module parses, bounds and renders.
 """
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
+from functools import lru_cache
 from typing import Any
 
-from flask import Blueprint, Response, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, url_for
 from markupsafe import Markup
 
-from graph import addressing, coverage, gaps, leverage_chart_svg, theme_sector_matrix
-from graph.analyses.gaps import WEIGHTS, CoverageMatrix, GapReport
-from graph.data import Snapshot
-from graph.views import card
+from graph import NodeKind, RelType, Snapshot
+from graph.analyses import (
+    WEIGHTS,
+    CoverageMatrix,
+    GapReport,
+    addressing,
+    coverage,
+    gaps,
+    leverage_chart_svg,
+    theme_sector_matrix,
+)
+from graph.views import card, of_kind
 from web.db import get_info, get_snapshot
 from web.errors import BadRequest, NotFoundError
 from web.params import get_bool, get_int, get_str
 from web.render import node_url
 
-__all__ = ["NO_THEME", "bp", "cell_partners", "gap_report", "matrix_dict"]
+__all__ = ["NO_THEME", "bp"]
 
-bp = Blueprint("gaps", __name__, url_prefix="/gaps")
+bp = Blueprint("gaps", __name__)
 
 #: The ``theme`` value of the matrix row of challenges with no theme.
 NO_THEME = "no-theme"
@@ -39,9 +50,9 @@ def gap_report(g: Snapshot, theme: str | None, inferred: bool) -> GapReport:
     return gaps(g, theme=theme, include_inferred=inferred, map_total=coverage(get_info()).map_total)
 
 
-def theme_param() -> str | None:
-    """``theme``: a theme id, or none (every challenge)."""
-    return get_str("theme") or None
+def _report_args() -> tuple[str | None, bool]:
+    """``theme`` (a theme id, or none: every challenge) and ``inferred``."""
+    return get_str("theme") or None, bool(get_bool("inferred", True))
 
 
 def _theme_value(theme: str | None) -> str:
@@ -63,26 +74,23 @@ def matrix_dict(matrix: CoverageMatrix, inferred: bool) -> dict[str, Any]:
         for c in row["cells"]:
             c["url"] = cell_url(row["theme"], c["sector"], inferred)
             for p in c["partners"]:
-                p["url"] = node_url("Partner", p["id"])
+                p["url"] = node_url(NodeKind.PARTNER, p["id"])
     return out
 
 
 def chart(report: GapReport) -> str:
     """The leverage-vs-coverage SVG; each single-challenge marker links to its page."""
-    return leverage_chart_svg(report, link=lambda c: node_url("Challenge", c))
+    return leverage_chart_svg(report, link=lambda c: node_url(NodeKind.CHALLENGE, c))
 
 
-@bp.get("", strict_slashes=False)
+@bp.get("/gaps", strict_slashes=False)
 def index() -> str:
     g = get_snapshot()
-    theme = theme_param()
-    inferred = bool(get_bool("inferred", True))
+    theme, inferred = _report_args()
     crowded_top = get_int("crowded", 10, 1, 200)
     report = gap_report(g, theme, inferred)
     matrix = theme_sector_matrix(g, include_inferred=inferred)
-    themes = [
-        (str(n), str(a.get("name") or n)) for n, a in g.nodes(data=True) if a.get("kind") == "Theme"
-    ]
+    themes = [(n, str(g.nodes[n].get("name") or n)) for n in of_kind(g, NodeKind.THEME)]
     themes.sort(key=lambda t: t[1].casefold())
     rows = [{**r.to_dict(), "theme_cards": [card(g, t) for t in r.themes]} for r in report.ranked]
     by_id = {r["challenge"]: r for r in rows}
@@ -120,7 +128,7 @@ def cell_partners(
     ids = matrix.cells.get((theme, sector), ())
     themed: dict[str, set[str]] = defaultdict(set)
     for c, t, key, data in g.edges(keys=True, data=True):
-        if key == "IN_THEME" and (inferred or data.get("basis") == "stated"):
+        if key == RelType.IN_THEME and (inferred or data.get("basis") == "stated"):
             themed[c].add(t)
     wanted = set(ids)
     on: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -138,7 +146,7 @@ def cell_partners(
     return out
 
 
-@bp.get("/cell")
+@bp.get("/gaps/cell")
 def cell() -> str:
     g = get_snapshot()
     raw_theme = get_str("theme")
@@ -148,7 +156,7 @@ def cell() -> str:
         raise BadRequest("give both theme (a theme id, or no-theme) and sector")
     matrix = theme_sector_matrix(g, include_inferred=inferred)
     theme: str | None
-    if raw_theme in g and g.nodes[raw_theme].get("kind") == "Theme":
+    if raw_theme in g and g.nodes[raw_theme].get("kind") == NodeKind.THEME:
         theme = raw_theme
         theme_name = str(g.nodes[raw_theme].get("name") or raw_theme)
     elif raw_theme == NO_THEME:
@@ -167,7 +175,26 @@ def cell() -> str:
     )
 
 
-@bp.get("/chart.svg")
+@bp.get("/gaps/chart.svg")
 def chart_svg() -> Response:
-    report = gap_report(get_snapshot(), theme_param(), bool(get_bool("inferred", True)))
+    report = gap_report(get_snapshot(), *_report_args())
     return Response(chart(report), mimetype="image/svg+xml")
+
+
+@bp.get("/api/gaps")
+def api_gaps() -> Response:
+    body = _gaps_json(get_snapshot(), *_report_args())
+    return current_app.response_class(body, mimetype="application/json")
+
+
+@lru_cache(maxsize=16)
+def _gaps_json(g: Snapshot, theme: str | None, inferred: bool) -> bytes:
+    # Cached per (frozen snapshot, arguments): the report covers every challenge, and at
+    # scale computing and serialising it is the slow part. A reload brings a new snapshot.
+    report = gap_report(g, theme, inferred)
+    body = report.to_dict()
+    for row in body["ranked"]:
+        row["url"] = node_url(NodeKind.CHALLENGE, row["challenge"])
+    body["weights"] = dict(WEIGHTS)
+    body["matrix"] = matrix_dict(theme_sector_matrix(g, include_inferred=inferred), inferred)
+    return json.dumps(body, ensure_ascii=False).encode("utf-8")

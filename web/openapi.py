@@ -1,19 +1,24 @@
-"""The OpenAPI 3.1 document of the JSON API (served at ``/api/openapi.json``).
+"""The OpenAPI 3.1 document of the JSON API, served at ``/api/openapi.json``.
 
-Written by hand next to the routes it describes; a test checks that every ``/api`` route
-of the app appears here and that every parameter named here is one the route reads.
+Written by hand next to the routes it describes, with every bound taken from
+``graph.LIMITS``; a test checks that every ``/api`` route of the app appears here and
+that every parameter named here is one the route reads.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from graph.analyses.export import ExportFormat
-from graph.settings import LIMITS
-from graph.views import KIND_ORDER, SORTS
-from web.collaborators import DEFAULT_LIMIT, MAX_CHALLENGES, MAX_LIMIT
+from flask import Blueprint, jsonify
+from werkzeug.wrappers import Response
 
-__all__ = ["openapi_document"]
+from graph import LIMITS
+from graph.analyses import ExportFormat
+from graph.views import KIND_ORDER, SORTS
+
+__all__ = ["bp", "openapi_document"]
+
+bp = Blueprint("api", __name__)
 
 
 def _q(name: str, schema: dict[str, Any], doc: str, *, many: bool = False) -> dict[str, Any]:
@@ -68,7 +73,11 @@ def _query_post() -> dict[str, Any]:
         "required": ["query"],
         "additionalProperties": False,
         "properties": {
-            "query": {"type": "string", "maxLength": 20000, "description": "read-only Cypher"},
+            "query": {
+                "type": "string",
+                "maxLength": LIMITS.query_chars,
+                "description": "read-only Cypher",
+            },
             "params": {"type": "object", "description": "values for the query's $parameters"},
             "timeout": {
                 "type": "number",
@@ -123,7 +132,7 @@ def _query_post() -> dict[str, Any]:
 
 
 def _analyses_paths() -> dict[str, Any]:
-    """The analyses' routes (``web/analyses_api.py``)."""
+    """The analyses' routes (``web/collaborators.py``, ``web/gaps.py``)."""
     inferred = _q("inferred", _BOOL01, "1 (default): count inferred links too; 0: stated only")
     return {
         "/api/partners/{node_id}/collaborators": _get(
@@ -135,8 +144,8 @@ def _analyses_paths() -> dict[str, Any]:
                     {
                         "type": "integer",
                         "minimum": 1,
-                        "maximum": MAX_LIMIT,
-                        "default": DEFAULT_LIMIT,
+                        "maximum": LIMITS.collaborators_max,
+                        "default": LIMITS.collaborators,
                     },
                     "most suggestions to return",
                 ),
@@ -149,7 +158,7 @@ def _analyses_paths() -> dict[str, Any]:
                 {
                     **_q("challenge", _STR, "challenge id (repeat; at least one)", many=True),
                     "required": True,
-                    "schema": {"type": "array", "items": _STR, "maxItems": MAX_CHALLENGES},
+                    "schema": {"type": "array", "items": _STR, "maxItems": LIMITS.cover_challenges},
                 },
                 inferred,
             ],
@@ -170,9 +179,10 @@ def _with_downloads(path: dict[str, Any]) -> dict[str, Any]:
     return path
 
 
-def openapi_document() -> dict[str, Any]:
-    """The OpenAPI document, as a dict."""
-    directory_params = [
+def _directory_params() -> list[dict[str, Any]]:
+    """The partner directory's filters, sort and paging (``/api/partners``)."""
+    per_page = {"type": "integer", "minimum": 1, "maximum": LIMITS.directory_per_page_max}
+    return [
         _q("q", _STR, "words in the partner's name"),
         _q("sector", _STR, "exact sector"),
         _q("location", _STR, "exact location"),
@@ -181,9 +191,13 @@ def openapi_document() -> dict[str, Any]:
         _q("addresses_catalyst", _BOOL01, "1: addresses a catalyst challenge; 0: does not"),
         _q("sort", {"type": "string", "enum": list(SORTS)}, "order of the rows"),
         _q("page", {"type": "integer", "minimum": 1, "maximum": 10000}, "page number"),
-        _q("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "rows per page"),
+        _q("per_page", {**per_page, "default": LIMITS.directory_per_page}, "rows per page"),
     ]
-    subgraph_params = [
+
+
+def _subgraph_params() -> list[dict[str, Any]]:
+    """What ``/api/subgraph`` reads: the view's arguments and the download format."""
+    return [
         _q("center", _STR, "centre node id (repeatable); none: the whole graph", many=True),
         _q("depth", {"type": "integer", "minimum": 1, "maximum": LIMITS.subgraph_depth}, "hops"),
         _KINDS,
@@ -206,6 +220,53 @@ def openapi_document() -> dict[str, Any]:
             "zip) or node-link JSON; none: vis-network JSON",
         ),
     ]
+
+
+def _explorer_paths() -> dict[str, Any]:
+    """The pages' JSON twins, and this document."""
+    search_limit = {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": LIMITS.search_hits_max,
+        "default": LIMITS.search_hits,
+    }
+    return {
+        "/api/stats": _get("data version, counts per kind and type, coverage line"),
+        "/api/themes": _get("the themes with challenge and partner counts"),
+        "/api/themes/{node_id}": _get("one theme and its challenges", [_ID]),
+        "/api/challenges": _get(
+            "the challenges, most addressed first (catalyst flag, themes, partner count)",
+            [
+                _q("theme", _STR, "only challenges in this theme (a theme id)"),
+                _q("catalyst", _BOOL01, "1: catalysts only; 0: the others"),
+            ],
+        ),
+        "/api/challenges/{node_id}": _get(
+            "one challenge, with the partners that address it and the evidence paths",
+            [_ID, _q("inferred", _BOOL01, "0: only stated evidence")],
+        ),
+        "/api/partners": _get("the partner directory", _directory_params()),
+        "/api/partners/{node_id}": _get(
+            "one partner: commitments, teams, focus areas, challenges addressed", [_ID]
+        ),
+        "/api/nodes/{node_id}": _get("any node: properties and relationships", [_ID]),
+        "/api/search": _get(
+            "search names, statements, descriptions and commitment text, by kind",
+            [
+                _q("q", _STR, "the words to find (all must match)"),
+                _KINDS,
+                _q("limit", search_limit, "most hits per kind"),
+            ],
+        ),
+        "/api/subgraph": _with_downloads(
+            _get("a subgraph in vis-network shape (nodes, edges, truncated)", _subgraph_params())
+        ),
+        "/api/openapi.json": _get("this document"),
+    }
+
+
+def openapi_document() -> dict[str, Any]:
+    """The OpenAPI document, as a dict."""
     return {
         "openapi": "3.1.0",
         "info": {
@@ -214,35 +275,7 @@ def openapi_document() -> dict[str, Any]:
             "description": "Read-only JSON over the 100Kin10 Grand Challenges graph. Every "
             "error has the shape {error: {status, title, message}}.",
         },
-        "paths": {
-            "/api/stats": _get("data version, counts per kind and type, coverage line"),
-            "/api/themes": _get("the themes with challenge and partner counts"),
-            "/api/themes/{node_id}": _get("one theme and its challenges", [_ID]),
-            "/api/challenges": _get("every challenge (catalyst flag, themes, partner count)"),
-            "/api/challenges/{node_id}": _get(
-                "one challenge, with the partners that address it and the evidence paths",
-                [_ID, _q("inferred", _BOOL01, "0: only stated evidence")],
-            ),
-            "/api/partners": _get("the partner directory", directory_params),
-            "/api/partners/{node_id}": _get(
-                "one partner: commitments, teams, focus areas, challenges addressed", [_ID]
-            ),
-            "/api/nodes/{node_id}": _get("any node: properties and relationships", [_ID]),
-            "/api/search": _get(
-                "search names, statements, descriptions and commitment text, by kind",
-                [
-                    _q("q", _STR, "the words to find (all must match)"),
-                    _KINDS,
-                    _q("limit", {"type": "integer", "minimum": 1, "maximum": 200}, "per kind"),
-                ],
-            ),
-            "/api/subgraph": _with_downloads(
-                _get("a subgraph in vis-network shape (nodes, edges, truncated)", subgraph_params)
-            ),
-            **_analyses_paths(),
-            "/api/query": _query_post(),
-            "/api/openapi.json": _get("this document"),
-        },
+        "paths": {**_explorer_paths(), **_analyses_paths(), "/api/query": _query_post()},
         "components": {
             "schemas": {
                 "Error": {
@@ -271,3 +304,8 @@ def openapi_document() -> dict[str, Any]:
             },
         },
     }
+
+
+@bp.get("/api/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document())

@@ -1,24 +1,49 @@
-"""The overview page: what the map is, counts with coverage, the themes and catalysts."""
+"""The overview: what the map is, counts with coverage, the themes and catalysts.
+
+``/`` is the page; ``/api/stats`` its JSON twin (the store's version and counts, the
+coverage, the dataset's metadata and the catalysts), from the same view model.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from typing import Any
 
-from graph import coverage
+from flask import Blueprint, jsonify, render_template
+from werkzeug.wrappers import Response
+
+from graph.analyses import coverage, describe
 from graph.views import overview
 from web.db import get_info, get_snapshot
+from web.render import linked
 
 __all__ = ["bp"]
 
 bp = Blueprint("overview", __name__)
 
 
+def _view() -> dict[str, Any]:
+    """The overview of this request's graph, its coverage and the store's description."""
+    info = get_info()
+    return {
+        "view": overview(get_snapshot()),
+        "coverage": coverage(info),
+        "meta": info.meta,
+        "store": describe(info),
+    }
+
+
 @bp.get("/")
 def index() -> str:
-    info = get_info()
-    return render_template(
-        "index.html",
-        view=overview(get_snapshot()),
-        coverage=coverage(info),
-        meta=info.meta,
+    return render_template("index.html", **_view())
+
+
+@bp.get("/api/stats")
+def api_stats() -> Response:
+    view = _view()
+    return jsonify(
+        {
+            **view["store"],
+            "meta": view["meta"],
+            "catalysts": [linked(c) for c in view["view"]["catalysts"]],
+        }
     )

@@ -1,27 +1,38 @@
-"""Partner pages: the directory (search, filters, sort, pages) and each partner."""
+"""Partner pages: the directory (search, filters, sort, pages) and each partner.
+
+``/partners`` and ``/partners/<id>`` are the pages; ``/api/partners`` and
+``/api/partners/<id>`` their JSON twins, each pair from one argument parser and one view
+model (``graph.views.directory``, ``partner_detail``).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from dataclasses import asdict
+from typing import Any
 
-from graph import collaborators
-from graph.data import Snapshot
-from graph.views import SORTS, DirectoryQuery, SubgraphRequest, directory_facets, partner_detail
-from graph.views import directory as run_directory
-from web.collaborators import collaborator_view
+from flask import Blueprint, jsonify, render_template
+from werkzeug.wrappers import Response
+
+from graph import LIMITS, NodeKind, Snapshot, collaborators
+from graph.views import (
+    SORTS,
+    DirectoryQuery,
+    SubgraphRequest,
+    collaborator_view,
+    directory,
+    directory_facets,
+    partner_detail,
+)
 from web.db import get_snapshot
 from web.params import get_bool, get_choice, get_int, get_str
-from web.render import graph_block
+from web.render import graph_block, node_url
 
-__all__ = ["bp", "directory_query"]
+__all__ = ["bp"]
 
-bp = Blueprint("partners", __name__, url_prefix="/partners")
-
-MAX_PER_PAGE = 100
-PAGE_COLLABORATORS = 10  # suggestions on a partner page; the full list is /collaborators
+bp = Blueprint("partners", __name__)
 
 
-def directory_query(g: Snapshot) -> DirectoryQuery:
+def _directory_query(g: Snapshot) -> DirectoryQuery:
     """The directory's filters from the query string, validated against the data."""
     facets = directory_facets(g)
     return DirectoryQuery(
@@ -33,31 +44,47 @@ def directory_query(g: Snapshot) -> DirectoryQuery:
         addresses_catalyst=get_bool("addresses_catalyst", None),
         sort=get_choice("sort", SORTS.keys(), "name") or "name",
         page=get_int("page", 1, 1, 10_000),
-        per_page=get_int("per_page", 25, 1, MAX_PER_PAGE),
+        per_page=get_int("per_page", LIMITS.directory_per_page, 1, LIMITS.directory_per_page_max),
     )
 
 
-@bp.get("", strict_slashes=False)
-def index() -> str:
+def _directory_view() -> dict[str, Any]:
+    """One page of the directory, its query and the values its filters can take."""
     g = get_snapshot()
-    query = directory_query(g)
-    return render_template(
-        "partners.html",
-        page=run_directory(g, query),
-        query=query,
-        facets=directory_facets(g),
-        sorts=SORTS,
+    query = _directory_query(g)
+    return {"page": directory(g, query), "query": query, "facets": directory_facets(g)}
+
+
+@bp.get("/partners", strict_slashes=False)
+def index() -> str:
+    return render_template("partners.html", sorts=SORTS, **_directory_view())
+
+
+@bp.get("/api/partners")
+def api_index() -> Response:
+    view = _directory_view()
+    page = view["page"]
+    return jsonify(
+        {
+            "partners": [{**r, "url": node_url(NodeKind.PARTNER, r["id"])} for r in page.rows],
+            "total": page.total,
+            "page": page.page,
+            "pages": page.pages,
+            "per_page": page.per_page,
+            "query": asdict(page.query),
+            "facets": view["facets"],
+        }
     )
 
 
-@bp.get("/<node_id>")
+@bp.get("/partners/<node_id>")
 def show(node_id: str) -> str:
     g = get_snapshot()
     view = partner_detail(g, node_id)
-    args = SubgraphRequest(centers=(node_id,), depth=1, evidence=True)
+    args = SubgraphRequest(centers=(node_id,), evidence=True)
     # The Collaborators section: the top few, stated and inferred links or stated only.
     inferred = bool(get_bool("inferred", True))
-    found = collaborators(g, node_id, include_inferred=inferred, limit=PAGE_COLLABORATORS)
+    found = collaborators(g, node_id, include_inferred=inferred, limit=LIMITS.collaborators_on_page)
     return render_template(
         "partner.html",
         view=view,
@@ -65,3 +92,8 @@ def show(node_id: str) -> str:
         collaborators=[collaborator_view(g, c) for c in found],
         inferred=inferred,
     )
+
+
+@bp.get("/api/partners/<node_id>")
+def api_show(node_id: str) -> Response:
+    return jsonify(partner_detail(get_snapshot(), node_id))

@@ -26,12 +26,8 @@ from typing import Any
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from graph import QueryResult, Store
-from graph.analyses.export import csv_safe
-from graph.console.examples import EXAMPLES, Audience
-from graph.data import Snapshot
-from graph.errors import QueryError
-from graph.settings import LIMITS
+from graph import EXAMPLES, LIMITS, Audience, QueryError, QueryResult, Snapshot, Store
+from graph.analyses import csv_safe
 from graph.views import Subgraph, legend, to_vis
 from web.db import get_snapshot, get_store
 from web.errors import BadRequest
@@ -263,12 +259,7 @@ def graph_of(g: Snapshot, rows: list[list[Any]]) -> dict[str, Any] | None:
         edges=tuple(e for e in edges if e[0] in keep and e[1] in keep),
         total=len(order),
     )
-    vis = to_vis(g, sub)
-    for n in vis["nodes"]:
-        n["url"] = node_url(n["kind"], n["id"])
-    vis["legend"] = legend(g)
-    vis["args"] = {}
-    return vis
+    return to_vis(g, sub, link=node_url)
 
 
 def _has_graph_values(rows: list[list[Any]]) -> bool:

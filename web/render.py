@@ -1,40 +1,63 @@
-"""Shared view helpers: node links, subgraph arguments, graph payloads and HTML export.
+"""Shared view helpers: node links, subgraph arguments and graph payloads.
 
 Every interactive graph on a page, ``/api/subgraph`` and the "Download as HTML" export
 read the same arguments (:func:`subgraph_args`) and build the same payload
-(:func:`graph_payload`), so a graph's URL always reproduces its picture.
+(:func:`graph_payload`), so a graph's URL always reproduces its picture. Node links come
+from one place (:func:`node_url`, after ``graph.views.KINDS``), handed to ``graph`` as its
+``link`` callback.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
+from collections.abc import Mapping
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
-from flask import get_template_attribute, render_template, url_for
+from flask import get_template_attribute, url_for
 from markupsafe import Markup
 
-from graph.data import Snapshot
-from graph.settings import LIMITS
+from graph import LIMITS, Snapshot
 from graph.views import KIND_ORDER, KINDS, Link, SubgraphRequest, draw
 from web.params import get_bool, get_int, get_list, ordered
 
 __all__ = [
-    "export_html",
+    "VIS_DIR",
     "graph_block",
     "graph_json",
     "graph_payload",
+    "linked",
     "node_linker",
     "node_url",
     "subgraph_args",
 ]
 
 
+def _pyvis_dir() -> Path:
+    # find the package without importing it (importing pyvis pulls in IPython)
+    spec = importlib.util.find_spec("pyvis")
+    if spec is None or spec.origin is None:
+        raise RuntimeError("the pyvis package is missing: it ships the vis-network we serve")
+    return Path(spec.origin).resolve().parent
+
+
+#: vis-network 9.1.2 as shipped inside pyvis: no CDN, works offline (served by
+#: ``web/assets.py``, inlined by the HTML export).
+VIS_DIR = _pyvis_dir() / "lib" / "vis-9.1.2"
+
+
 def node_url(kind: str, node_id: str) -> str:
     """The page of a node: ``/<area>/<id>`` of its kind (``graph.views.KINDS``)."""
     style = KINDS.get(kind)
     return url_for(f"{style.area if style else 'nodes'}.show", node_id=node_id)
+
+
+def linked(item: Mapping[str, Any]) -> dict[str, Any]:
+    """A node's card (``id``, ``kind``, ...) with its page URL, for JSON answers."""
+    return {**item, "url": node_url(str(item["kind"]), str(item["id"]))}
 
 
 #: Characters a URL path carries as they are (RFC 3986 "unreserved"): no quoting needed.
@@ -98,65 +121,3 @@ def graph_block(
     """
     macro = get_template_attribute("macros.html", "graph_block")
     return Markup(macro(graph_payload(g, args), heading, explore_link=explore_link))  # noqa: S704 - the macro's own autoescaped output
-
-
-def _script_json(value: Any) -> str:
-    """JSON that is safe inside a <script> element: no '<', '>' or '&' characters."""
-    text = json.dumps(value, ensure_ascii=False)
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def export_html(vis: dict[str, Any], title: str) -> str:
-    """A standalone HTML file of a graph view, built with pyvis, drawn by vis-network.
-
-    pyvis builds the network (nodes, edges and its options object); our own template
-    (not pyvis's, which loads a CDN and writes text as HTML) inlines vis-network from the
-    copy pyvis ships and hands the data over as JSON, so the file works offline and every
-    label and tooltip stays text.
-    """
-    from pyvis.network import Network  # heavy import (IPython): only when exporting
-
-    net = Network(height="90vh", width="100%", directed=True, cdn_resources="in_line")
-    for n in vis["nodes"]:
-        net.add_node(
-            n["id"],
-            label=n["label"],
-            title=n["title"],
-            shape=n["shape"],
-            color=n["color"],
-            size=n["size"],
-            x=n["x"],
-            y=n["y"],
-            borderWidth=n["borderWidth"],
-            physics=False,
-        )
-    for e in vis["edges"]:
-        net.add_edge(
-            e["from"],
-            e["to"],
-            title=e["title"],
-            dashes=e["dashes"],
-            width=e["width"],
-            color=e["color"],
-            arrows="to",
-        )
-    net.toggle_physics(False)
-    nodes, edges, _, _, _, options = net.get_network_data()
-    opts = json.loads(options) if isinstance(options, str) else options
-    opts.setdefault("interaction", {})["hover"] = True
-    data = {"nodes": nodes, "edges": edges, "options": opts}
-    return render_template(
-        "export.html",
-        title=title,
-        data_json=_script_json(data),
-        vis_js=_vis_asset("vis-network.min.js"),
-        vis_css=_vis_asset("vis-network.css"),
-        shown=vis["shown"],
-        total=vis["total"],
-    )
-
-
-def _vis_asset(name: str) -> str:
-    from web.assets import VIS_DIR
-
-    return (VIS_DIR / name).read_text(encoding="utf-8")

@@ -69,21 +69,22 @@ class ExportFormat(StrEnum):
 
     @property
     def media_type(self) -> str:
-        return {
-            ExportFormat.GRAPHML: "application/graphml+xml",
-            ExportFormat.GEXF: "application/gexf+xml",
-            ExportFormat.CSV: "application/zip",
-            ExportFormat.JSON: "application/json",
-        }[self]
+        """What the file is (its HTTP ``Content-Type``)."""
+        return _FILES[self][0]
 
     @property
     def suffix(self) -> str:
-        return {
-            ExportFormat.GRAPHML: ".graphml",
-            ExportFormat.GEXF: ".gexf",
-            ExportFormat.CSV: ".zip",
-            ExportFormat.JSON: ".json",
-        }[self]
+        """The file name's ending."""
+        return _FILES[self][1]
+
+
+#: Each format's media type and file suffix.
+_FILES: dict[ExportFormat, tuple[str, str]] = {
+    ExportFormat.GRAPHML: ("application/graphml+xml", ".graphml"),
+    ExportFormat.GEXF: ("application/gexf+xml", ".gexf"),
+    ExportFormat.CSV: ("application/zip", ".zip"),
+    ExportFormat.JSON: ("application/json", ".json"),
+}
 
 
 #: Any networkx graph: the snapshot, a subgraph view, or a simple (Di)Graph.

@@ -21,17 +21,15 @@ nobody is on a challenge yet. High leverage and few hands rank first; the revers
 
 With ``include_inferred=False`` only stated links count, for hands, keystones and
 influence alike. :func:`theme_sector_matrix` counts partners per theme and partner
-sector, keeping the partners behind each cell, and :func:`leverage_chart_svg` draws
-leverage against hands as a self-contained SVG (no JavaScript, all text escaped).
+sector, keeping the partners behind each cell; :mod:`graph.analyses.chart` draws leverage
+against hands as a self-contained SVG (no JavaScript, all text escaped).
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
-from html import escape
 from typing import Any
 
 import networkx as nx
@@ -52,7 +50,6 @@ __all__ = [
     "gaps",
     "influence_centrality",
     "leverage",
-    "leverage_chart_svg",
     "theme_sector_matrix",
 ]
 
@@ -249,27 +246,7 @@ def gaps(
     for a in addressing(g, include_inferred=include_inferred):
         partners[a.challenge][a.partner] = a.basis == "stated"
 
-    commitments: dict[str, dict[str, bool]] = defaultdict(dict)
-    teams: dict[str, dict[str, bool]] = defaultdict(dict)
-    keystones: dict[str, list[str]] = defaultdict(list)
-    for src, dst, key, data in g.edges(keys=True, data=True):
-        basis = data.get("basis")
-        if not _ok(basis, include_inferred):
-            continue
-        stated = basis == "stated"
-        if key == RelType.ADDRESSES.value:
-            commitments[dst][src] = commitments[dst].get(src, False) or stated
-        elif key == RelType.CITES.value:
-            teams[dst][src] = teams[dst].get(src, False) or stated
-        elif key == RelType.CORRESPONDS_TO.value:
-            keystones[dst].append(src)
-        elif key == RelType.WORKS_ON.value:
-            for _, target, key2, data2 in g.out_edges(dst, keys=True, data=True):
-                basis2 = data2.get("basis")
-                if key2 == RelType.TARGETS.value and _ok(basis2, include_inferred):
-                    both = stated and basis2 == "stated"
-                    teams[target][src] = teams[target].get(src, False) or both
-
+    commitments, teams, keystones = _hands(g, include_inferred)
     rows: list[ChallengeGap] = []
     for c in _nodes_of(g, NodeKind.CHALLENGE):
         if theme is not None and theme not in themes_of.get(c, ()):
@@ -309,6 +286,34 @@ def gaps(
         has_influence=bool(influence),
         lacks=_lacks(g, bool(influence), map_total),
     )
+
+
+def _hands(
+    g: Snapshot, include_inferred: bool
+) -> tuple[dict[str, dict[str, bool]], dict[str, dict[str, bool]], dict[str, list[str]]]:
+    """Per challenge: its commitments and project teams (each -> whether stated), and
+    the keystones that correspond to it."""
+    commitments: dict[str, dict[str, bool]] = defaultdict(dict)
+    teams: dict[str, dict[str, bool]] = defaultdict(dict)
+    keystones: dict[str, list[str]] = defaultdict(list)
+    for src, dst, key, data in g.edges(keys=True, data=True):
+        basis = data.get("basis")
+        if not _ok(basis, include_inferred):
+            continue
+        stated = basis == "stated"
+        if key == RelType.ADDRESSES.value:
+            commitments[dst][src] = commitments[dst].get(src, False) or stated
+        elif key == RelType.CITES.value:
+            teams[dst][src] = teams[dst].get(src, False) or stated
+        elif key == RelType.CORRESPONDS_TO.value:
+            keystones[dst].append(src)
+        elif key == RelType.WORKS_ON.value:
+            for _, target, key2, data2 in g.out_edges(dst, keys=True, data=True):
+                basis2 = data2.get("basis")
+                if key2 == RelType.TARGETS.value and _ok(basis2, include_inferred):
+                    both = stated and basis2 == "stated"
+                    teams[target][src] = teams[target].get(src, False) or both
+    return commitments, teams, keystones
 
 
 def _lacks(g: Snapshot, has_influence: bool, map_total: int | None) -> tuple[str, ...]:
@@ -427,124 +432,3 @@ def theme_sector_matrix(g: Snapshot, *, include_inferred: bool = True) -> Covera
 
 def _order(value: object) -> float:
     return float(value) if isinstance(value, int) else math.inf
-
-
-def _short(text: str, limit: int = 30) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def leverage_chart_svg(
-    report: GapReport,
-    *,
-    width: int = 760,
-    height: int = 460,
-    link: Callable[[str], str] | None = None,
-) -> str:
-    """Leverage (up) against partners on the challenge (across) as a standalone SVG.
-
-    Challenges at the same point share one marker, sized by how many; the marker's
-    ``<title>`` (a tooltip, and read by screen readers) lists them. The top-left corner
-    is where the gaps are. ``link(challenge_id)`` may give each single-challenge marker
-    a URL. All text is escaped; no scripts, no external references.
-
-    >>> from graph.data import Node, to_networkx
-    >>> from graph.model import NodeKind as K
-    >>> g = to_networkx([Node(K.CHALLENGE, {"id": "c", "name": "<b>", "catalyst": True})], [])
-    >>> svg = leverage_chart_svg(gaps(g))
-    >>> svg.startswith("<svg") and "&lt;b&gt;" in svg and "<b>" not in svg
-    True
-    """
-    left, right, top, bottom = 70, 30, 50, 60
-    plot_w, plot_h = width - left - right, height - top - bottom
-    rows = report.ranked
-    # Round the axes up to whole steps, with room beyond the largest point.
-    x_step = max(1, math.ceil(max([r.hands for r in rows] + [1]) * 1.1 / 5))
-    max_x = 5 * x_step
-    top_lev = max([r.leverage for r in rows] + [WEIGHTS["catalyst"] + WEIGHTS["keystone"]])
-    max_y = math.ceil(top_lev + 0.5)
-
-    def x_of(v: float) -> float:
-        return left + plot_w * v / max_x
-
-    def y_of(v: float) -> float:
-        return top + plot_h * (1 - v / max_y)
-
-    groups: dict[tuple[int, float], list[ChallengeGap]] = defaultdict(list)
-    for r in rows:
-        groups[(r.hands, round(r.leverage, 6))].append(r)
-
-    basis = "stated and inferred links" if report.include_inferred else "stated links only"
-    title = "Leverage against partners per challenge"
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="lc-title lc-desc" '
-        'font-family="sans-serif" font-size="12">',
-        f'<title id="lc-title">{escape(title)}</title>',
-        f'<desc id="lc-desc">{escape(_describe(report))}</desc>',
-        f'<rect x="{left}" y="{top}" width="{plot_w / 2:.1f}" height="{plot_h / 2:.1f}" '
-        'fill="#fdf1e6"/>',
-        f'<text x="{left}" y="{top - 10}" fill="#8a4b12">\u2196 high leverage, few hands '
-        "(the gaps)</text>",
-        f'<text x="{left + plot_w}" y="{top - 10}" text-anchor="end" fill="#555">'
-        "crowded, low leverage \u2198</text>",
-        f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" '
-        'stroke="#333"/>',
-        f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#333"/>',
-    ]
-    for i in range(6):
-        xv = x_step * i
-        out.append(
-            f'<text x="{x_of(xv):.1f}" y="{top + plot_h + 18}" text-anchor="middle">{xv}</text>'
-        )
-    for i in range(max_y + 1):
-        out.append(f'<text x="{left - 8}" y="{y_of(i) + 4:.1f}" text-anchor="end">{i}</text>')
-    out.append(
-        f'<text x="{left + plot_w / 2:.1f}" y="{height - 16}" text-anchor="middle">'
-        f"partners on the challenge ({escape(basis)})</text>"
-    )
-    out.append(
-        f'<text transform="translate(18 {top + plot_h / 2:.1f}) rotate(-90)" '
-        'text-anchor="middle">leverage</text>'
-    )
-    placed: list[tuple[float, float, float, float]] = []  # label boxes drawn so far
-    for (hands, lev), members in sorted(groups.items(), key=lambda kv: (-kv[0][1], kv[0][0])):
-        cx, cy = x_of(hands), y_of(lev)
-        radius = 5 + 3 * math.sqrt(len(members) - 1)
-        names = "; ".join(m.name for m in members)
-        tip = f"{names} \u2014 {hands} partner(s), leverage {lev:g}"
-        label = _short(members[0].name) if len(members) == 1 else f"{len(members)} challenges"
-        colour = "#c0392b" if any(m.catalyst for m in members) else "#2c7fb8"
-        # Labels go right of the marker, or left of it in the right half; a label that
-        # would overlap one already drawn moves down a line until it does not.
-        text_w = 6.5 * len(label)
-        on_right = cx < left + plot_w / 2
-        lx = cx + radius + 4 if on_right else cx - radius - 4
-        x0 = lx if on_right else lx - text_w
-        ly = cy + 4
-        while any(
-            x0 < bx1 and x0 + text_w > bx0 and ly - 11 < by1 and ly + 3 > by0
-            for bx0, by0, bx1, by1 in placed
-        ):
-            ly += 14
-        placed.append((x0, ly - 11, x0 + text_w, ly + 3))
-        anchor = "start" if on_right else "end"
-        marker = (
-            f"<g><title>{escape(tip)}</title>"
-            f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius:.1f}" fill="{colour}" '
-            'fill-opacity="0.75" stroke="#fff"/>'
-            f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}">{escape(label)}</text></g>'
-        )
-        if link is not None and len(members) == 1:
-            href = escape(link(members[0].challenge), quote=True)
-            marker = f'<a href="{href}">{marker}</a>'
-        out.append(marker)
-    out.append("</svg>")
-    return "\n".join(out)
-
-
-def _describe(report: GapReport) -> str:
-    top = report.ranked[:3]
-    if not top:
-        return "No challenges to chart."
-    listed = "; ".join(f"{r.name} (leverage {r.leverage:g}, {r.hands} partners)" for r in top)
-    return f"{len(report.ranked)} challenges. Highest gap scores: {listed}."

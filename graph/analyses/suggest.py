@@ -16,43 +16,27 @@ so words every document uses (``STEM``, ``teachers``) weigh little.
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, TextIO
+from typing import Any
 
 import numpy as np
 
-from graph.analyses.export import csv_safe
 from graph.data import Snapshot
 from graph.model import NodeKind, RelType
 
 __all__ = [
     "METHOD",
-    "REVIEW_COLUMNS",
     "Suggestion",
     "challenge_text",
     "hit_rate_at",
     "precision_at",
     "rank_challenges",
     "suggest",
-    "write_review",
 ]
 
 #: Recorded as the ``method`` of every accepted suggestion (say how the link was made).
 METHOD = "tf-idf cosine similarity of commitment and challenge text (gcx suggest), reviewed"
-
-#: The review file's columns: the first four are read back; the rest help the reviewer.
-REVIEW_COLUMNS = (
-    "commitment",
-    "challenge",
-    "score",
-    "decision",
-    "rank",
-    "partner",
-    "challenge_name",
-    "commitment_text",
-)
 
 
 @dataclass(frozen=True)
@@ -200,43 +184,6 @@ def suggest(g: Snapshot, *, top: int = 3, min_score: float = 0.0) -> list[Sugges
                 )
             )
     return out
-
-
-def write_review(suggestions: Iterable[Suggestion], out: TextIO) -> int:
-    """Write the review CSV; return the number of rows written.
-
-    Pairs already *stated* in the data are left out (nothing to decide). Pairs already
-    loaded as *inferred* come pre-accepted, so reloading with a fresh file keeps them.
-    Every cell is neutralised against spreadsheet formulas.
-
-    >>> import io
-    >>> s = Suggestion("m", "c", 0.5, 1, "P", "C", "=1+1")
-    >>> buf = io.StringIO()
-    >>> write_review([s], buf)
-    1
-    >>> buf.getvalue().splitlines()[1]
-    "m,c,0.500000,,1,P,C,'=1+1"
-    """
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(REVIEW_COLUMNS)
-    n = 0
-    for s in suggestions:
-        if s.existing == "stated":
-            continue
-        decision = "accept" if s.existing == "inferred" else ""
-        row = [
-            s.commitment,
-            s.challenge,
-            f"{s.score:.6f}",
-            decision,
-            str(s.rank),
-            s.partner,
-            s.challenge_name,
-            " ".join(s.commitment_text.split()),
-        ]
-        writer.writerow([csv_safe(cell) for cell in row])
-        n += 1
-    return n
 
 
 def precision_at(

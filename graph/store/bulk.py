@@ -1,6 +1,7 @@
 """Writing a whole graph into a new embedded (ladybug) database: the bulk path of a load.
 
-The schema comes from the model (:func:`schema_ddl`). Each node table, and each (type,
+The schema comes from the model (:func:`graph.store.cypher.schema_ddl`); every statement
+is in :mod:`graph.store.cypher`. Each node table, and each (type,
 from kind, to kind) part of a relationship table, is staged as a CSV and read by the
 engine's ``COPY``; values a CSV cannot carry exactly take parameter batches instead
 (:func:`stage`). One :class:`Writer` thread owns the new database (automatic
@@ -36,6 +37,7 @@ from graph.model import (
     PropType,
     RelType,
 )
+from graph.store import cypher
 
 __all__ = [
     "Step",
@@ -49,48 +51,9 @@ __all__ = [
     "write_table",
 ]
 
-_DDL_TYPES = {
-    PropType.STRING: "STRING",
-    PropType.BOOL: "BOOLEAN",
-    PropType.INT: "INT64",
-    PropType.DOUBLE: "DOUBLE",
-    PropType.STRING_LIST: "STRING[]",
-}
 _BATCH = 5000
-
-
-def schema_ddl() -> list[str]:
-    """The CREATE TABLE statements for the whole model (node tables, then rel tables)."""
-    out = []
-    for spec in NODE_KINDS.values():
-        cols = ", ".join(
-            f"{p.name} {_DDL_TYPES[p.type]}" + (" PRIMARY KEY" if p.name == "id" else "")
-            for p in spec.properties
-        )
-        out.append(f"CREATE NODE TABLE {spec.kind.value}({cols})")
-    rel_cols = ", ".join(f"{p.name} {_DDL_TYPES[p.type]}" for p in REL_PROPERTIES)
-    for rspec in REL_TYPES.values():
-        ends = ", ".join(f"FROM {a.value} TO {b.value}" for a, b in rspec.ends)
-        out.append(f"CREATE REL TABLE {rspec.type.value}({ends}, {rel_cols})")
-    return out
-
-
-def _node_insert(kind: NodeKind) -> str:
-    spec = NODE_KINDS[kind]
-    assigns = ", ".join(
-        f"{p.name}: CAST(r.{p.name} AS {_DDL_TYPES[p.type]})" for p in spec.properties
-    )
-    return f"UNWIND $rows AS r CREATE (:{kind.value} {{{assigns}}})"
-
-
-def _rel_insert(rtype: RelType, a: NodeKind, b: NodeKind) -> str:
-    assigns = ", ".join(
-        f"{p.name}: CAST(r.{p.name} AS {_DDL_TYPES[p.type]})" for p in REL_PROPERTIES
-    )
-    return (
-        f"UNWIND $rows AS r MATCH (a:{a.value} {{id: r.source}}), (b:{b.value} {{id: r.target}}) "
-        f"CREATE (a)-[:{rtype.value} {{{assigns}}}]->(b)"
-    )
+#: The embedded schema (kept under this name for the bench and tests).
+schema_ddl = cypher.schema_ddl
 
 
 @dataclass(frozen=True)
@@ -112,27 +75,13 @@ class _Table:
 
     def copy_statement(self) -> str:
         """``COPY`` from a typed scan of the staging CSV; lists are split on ``$sep``."""
-        scan = ", ".join(
-            f"c{i} {'STRING' if p.type is PropType.STRING_LIST else _DDL_TYPES[p.type]}"
-            for i, p in enumerate(self.columns)
-        )
-        picks = ", ".join(
-            f"CASE WHEN c{i} IS NULL THEN NULL ELSE string_split(c{i}, $sep) END"
-            if p.type is PropType.STRING_LIST
-            else f"c{i}"
-            for i, p in enumerate(self.columns)
-        )
-        pair = f" (from='{self.ends[0].value}', to='{self.ends[1].value}')" if self.ends else ""
-        return (
-            f"COPY {self.name} FROM (LOAD WITH HEADERS ({scan}) FROM '{self.staging}' "
-            "(header=true, parallel=false, delim=',', quote='\"', escape='\"') "
-            f"RETURN {picks}){pair}"
-        )
+        return cypher.embedded_copy(self.name, self.columns, self.staging, self.ends)
 
     def unwind_statement(self) -> str:
+        """The parameter-batch insert of this table (for values a CSV cannot carry)."""
         if self.ends is None:
-            return _node_insert(NodeKind(self.name))
-        return _rel_insert(RelType(self.name), *self.ends)
+            return cypher.EMBEDDED_CREATE_NODES[NodeKind(self.name)]
+        return cypher.EMBEDDED_CREATE_RELS[(RelType(self.name), *self.ends)]
 
 
 _REL_ENDS = (Property("source", required=True), Property("target", required=True))
@@ -317,10 +266,10 @@ def count_rows(conn: ladybug.Connection) -> dict[str, int]:
     """Nodes per label and relationships per type, as the database holds them."""
     counts: dict[str, int] = {}
     for kind in NodeKind:
-        rows = all_rows(conn, f"MATCH (n:{kind.value}) RETURN count(n)")
+        rows = all_rows(conn, cypher.COUNT_NODES[kind])
         counts[kind.value] = int(rows[0][0])
     for rtype in RelType:
-        rows = all_rows(conn, f"MATCH ()-[r:{rtype.value}]->() RETURN count(r)")
+        rows = all_rows(conn, cypher.COUNT_RELS[rtype])
         counts[rtype.value] = int(rows[0][0])
     return counts
 

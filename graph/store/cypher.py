@@ -10,21 +10,28 @@ dialect): counting, reading nodes and relationships for the snapshot, the batche
 ``UNWIND $rows ... MERGE`` writes and the per-label deletes. The test suite runs that
 shared text on the embedded engine, so the Neo4j store's Cypher is exercised here even
 without a Neo4j server. :data:`NEO4J_ONLY` lists what only Neo4j runs (schema constraints
-and the store-info node, which the embedded store keeps in a sidecar file), and
-:data:`DIALECT_VARIANTS` the few reads whose text must differ, with both versions.
+and the store-info node, which the embedded store keeps in a sidecar file); the
+embedded-only section holds what only the Kùzu dialect has: the schema (``CREATE NODE
+TABLE``/``CREATE REL TABLE``), typed ``CREATE`` inserts and the bulk ``COPY ... FROM (LOAD
+...)``. Console queries are the user's own text and are not here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import StrEnum
+from pathlib import Path
 from typing import LiteralString, cast
 
-from graph.model import NODE_KINDS, REL_PROPERTIES, REL_TYPES, NodeKind, RelType
+from graph.model import NODE_KINDS, REL_PROPERTIES, REL_TYPES, NodeKind, Property, PropType, RelType
 
 __all__ = [
     "COUNT_NODES",
     "COUNT_RELS",
     "DELETE_NODES",
+    "EMBEDDED_CREATE_NODES",
+    "EMBEDDED_CREATE_RELS",
+    "EMBEDDED_TYPES",
     "MERGE_NODES",
     "MERGE_RELS",
     "NEO4J_CLAIM_STORE",
@@ -42,7 +49,9 @@ __all__ = [
     "STORE_LABEL",
     "STORE_PROPERTIES",
     "Dialect",
+    "embedded_copy",
     "neo4j_statements",
+    "schema_ddl",
     "shared_statements",
 ]
 
@@ -215,3 +224,91 @@ def neo4j_statements() -> list[LiteralString]:
     True
     """
     return [*shared_statements(), *NEO4J_ONLY, *NEO4J_DOCTOR]
+
+
+# -- embedded only (the Kùzu dialect) ------------------------------------------------------
+
+#: The embedded engine's column type of each property type.
+EMBEDDED_TYPES: dict[PropType, LiteralString] = {
+    PropType.STRING: "STRING",
+    PropType.BOOL: "BOOLEAN",
+    PropType.INT: "INT64",
+    PropType.DOUBLE: "DOUBLE",
+    PropType.STRING_LIST: "STRING[]",
+}
+
+
+def schema_ddl() -> list[LiteralString]:
+    """The embedded schema: one ``CREATE NODE TABLE`` per kind, then one ``CREATE REL
+    TABLE`` per relationship type (the engine needs a schema; Neo4j does not).
+
+    >>> schema_ddl()[0].startswith("CREATE NODE TABLE Theme(id STRING PRIMARY KEY")
+    True
+    """
+    out = []
+    for spec in NODE_KINDS.values():
+        cols = ", ".join(
+            f"{p.name} {EMBEDDED_TYPES[p.type]}" + (" PRIMARY KEY" if p.name == "id" else "")
+            for p in spec.properties
+        )
+        out.append(_lit(f"CREATE NODE TABLE {spec.kind.value}({cols})"))
+    rel_cols = ", ".join(f"{p.name} {EMBEDDED_TYPES[p.type]}" for p in REL_PROPERTIES)
+    for rspec in REL_TYPES.values():
+        ends = ", ".join(f"FROM {a.value} TO {b.value}" for a, b in rspec.ends)
+        out.append(_lit(f"CREATE REL TABLE {rspec.type.value}({ends}, {rel_cols})"))
+    return out
+
+
+def _casts(props: Sequence[Property]) -> str:
+    return ", ".join(f"{p.name}: CAST(r.{p.name} AS {EMBEDDED_TYPES[p.type]})" for p in props)
+
+
+#: Batched insert of one label's nodes into a fresh generation, each value cast to its
+#: column type (``$rows``: property maps). The bulk path uses :func:`embedded_copy`.
+EMBEDDED_CREATE_NODES: dict[NodeKind, LiteralString] = {
+    kind: _lit(
+        f"UNWIND $rows AS r CREATE (:{kind.value} {{{_casts(NODE_KINDS[kind].properties)}}})"
+    )
+    for kind in NodeKind
+}
+
+#: Batched insert of one relationship type between two labels (``$rows``: ``source``,
+#: ``target`` and the relationship properties).
+EMBEDDED_CREATE_RELS: dict[tuple[RelType, NodeKind, NodeKind], LiteralString] = {
+    (rtype, a, b): _lit(
+        f"UNWIND $rows AS r MATCH (a:{a.value} {{id: r.source}}), (b:{b.value} {{id: r.target}}) "
+        f"CREATE (a)-[:{rtype.value} {{{_casts(REL_PROPERTIES)}}}]->(b)"
+    )
+    for rtype, spec in REL_TYPES.items()
+    for a, b in spec.ends
+}
+
+
+def embedded_copy(
+    table: str,
+    columns: Sequence[Property],
+    staging: Path,
+    ends: tuple[NodeKind, NodeKind] | None = None,
+) -> LiteralString:
+    """``COPY`` one table (or one (from, to) pair of a relationship table) from a typed
+    scan of a staging CSV the store wrote; list cells are split on ``$sep``.
+
+    ``table`` is a model label or type and ``staging`` a path the store made, never
+    request text (a ``COPY`` source cannot be a parameter).
+    """
+    scan = ", ".join(
+        f"c{i} {'STRING' if p.type is PropType.STRING_LIST else EMBEDDED_TYPES[p.type]}"
+        for i, p in enumerate(columns)
+    )
+    picks = ", ".join(
+        f"CASE WHEN c{i} IS NULL THEN NULL ELSE string_split(c{i}, $sep) END"
+        if p.type is PropType.STRING_LIST
+        else f"c{i}"
+        for i, p in enumerate(columns)
+    )
+    pair = f" (from='{ends[0].value}', to='{ends[1].value}')" if ends else ""
+    return _lit(
+        f"COPY {table} FROM (LOAD WITH HEADERS ({scan}) FROM '{staging}' "
+        "(header=true, parallel=false, delim=',', quote='\"', escape='\"') "
+        f"RETURN {picks}){pair}"
+    )

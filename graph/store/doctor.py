@@ -59,6 +59,7 @@ def run_checks(store: Store, sample: GraphData) -> list[Check]:
     """
     if store.backend != "neo4j":
         return _embedded_checks(store)
+    # Imported here: the Neo4j driver loads only when a Neo4j store is checked.
     from graph.store.neo4j_store import Neo4jStore
 
     assert isinstance(store, Neo4jStore)
@@ -109,6 +110,7 @@ def _neo4j_checks(store: Neo4jStore, sample: GraphData) -> list[Check]:
 
 
 def _records(store: Neo4jStore, statement: LiteralString) -> list[neo4j.Record]:
+    # Imported here, like the driver: only a Neo4j store's checklist needs them.
     from graph.store.neo4j_errors import translated
 
     with translated("running the checklist"):
@@ -148,6 +150,7 @@ def _constraints(store: Neo4jStore, _: GraphData) -> Check:
 
 
 def _sample_load(store: Neo4jStore, sample: GraphData) -> Check:
+    # Imported here: the Neo4j driver loads only when a Neo4j store is checked.
     import neo4j
     from neo4j import exceptions as neo4j_errors
 

@@ -35,6 +35,7 @@ from graph.errors import (
 )
 from graph.model import NodeKind, RelType
 from graph.settings import Settings
+from graph.store import cypher
 from graph.store.base import Store, StoreInfo
 from graph.store.bulk import all_rows, schema_ddl, write_graph
 
@@ -182,12 +183,11 @@ class EmbeddedStore(Store):
         try:
             nodes: list[Node] = []
             for kind in NodeKind:
-                for (props,) in all_rows(conn, f"MATCH (n:{kind.value}) RETURN n"):
+                for (props,) in all_rows(conn, cypher.READ_NODES[kind]):
                     nodes.append(Node(kind, _clean(props)))
             rels: list[Rel] = []
-            query = "MATCH (a)-[r:{}]->(b) RETURN a.id, b.id, r"
             for rtype in RelType:
-                for source, target, props in all_rows(conn, query.format(rtype.value)):
+                for source, target, props in all_rows(conn, cypher.READ_RELS[rtype]):
                     rels.append(Rel(rtype, str(source), str(target), _clean(props)))
         finally:
             conn.close()

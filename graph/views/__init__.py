@@ -6,6 +6,7 @@
 - ``pages``: what the overview, theme, challenge and partner pages show.
 - ``search``: word search grouped by kind, and typed text -> one node (:func:`resolve`).
 - ``directory``: the partner directory's filters, sorts and pages.
+- ``collaboration``: the collaborator finder's suggestions and covers as cards.
 - ``subgraph``: which nodes and relationships a view holds, and the request for one.
 - ``layout``: seeded pixel positions.
 - ``vis``: the vis-network payload and its legend; node links through a ``link`` callback;
@@ -16,6 +17,7 @@ exports show the same things whichever backend holds the graph. Web and the CLI 
 these names from ``graph.views`` (this module), never from the modules inside.
 """
 
+from graph.views.collaboration import collaborator_view, cover_view
 from graph.views.directory import SORTS, DirectoryPage, DirectoryQuery, directory, directory_facets
 from graph.views.kinds import KIND_ORDER, KINDS, KindStyle, client_config, kind_label
 from graph.views.layout import layout
@@ -30,6 +32,7 @@ from graph.views.nodes import (
 )
 from graph.views.pages import (
     challenge_detail,
+    challenge_list,
     evidence_path,
     overview,
     partner_detail,
@@ -53,7 +56,10 @@ __all__ = [
     "card",
     "catalysts",
     "challenge_detail",
+    "challenge_list",
     "client_config",
+    "collaborator_view",
+    "cover_view",
     "directory",
     "directory_facets",
     "draw",

@@ -31,11 +31,19 @@ from graph.views.nodes import (
     colour_of,
     neighbours,
     node,
+    of_kind,
     theme_colours,
     themes_of,
 )
 
-__all__ = ["challenge_detail", "evidence_path", "overview", "partner_detail", "theme_detail"]
+__all__ = [
+    "challenge_detail",
+    "challenge_list",
+    "evidence_path",
+    "overview",
+    "partner_detail",
+    "theme_detail",
+]
 
 
 def overview(g: Snapshot) -> dict[str, Any]:
@@ -117,6 +125,27 @@ def theme_detail(g: Snapshot, theme_id: str) -> dict[str, Any]:
         "resources": _linked(g, theme_id, R.ABOUT, incoming=True),
         "activities": _linked(g, theme_id, R.CONCERNS, incoming=True),
     }
+
+
+def challenge_list(
+    g: Snapshot, *, theme: str | None = None, catalyst: bool | None = None
+) -> list[dict[str, Any]]:
+    """Every challenge's card, most addressed first; only one theme's, or only catalysts
+    (``catalyst=True``) or only the others (``False``), when asked.
+
+    >>> from graph.data import Node, to_networkx
+    >>> g = to_networkx([Node(K.CHALLENGE, {"id": f"c{i}", "name": f"C{i}", "catalyst": i == 1})
+    ...                  for i in range(3)], [])
+    >>> [c["id"] for c in challenge_list(g)], [c["id"] for c in challenge_list(g, catalyst=True)]
+    (['c0', 'c1', 'c2'], ['c1'])
+    """
+    rows = [card(g, n) for n in of_kind(g, K.CHALLENGE)]
+    if theme is not None:
+        rows = [r for r in rows if theme in r["themes"]]
+    if catalyst is not None:
+        rows = [r for r in rows if bool(r["catalyst"]) == catalyst]
+    rows.sort(key=lambda r: (-r["partners"], r["name"].casefold()))
+    return rows
 
 
 def challenge_detail(

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import networkx as nx
+
 from graph.analyses.addressing import addressing
 from graph.data import Snapshot
 from graph.model import NodeKind as K
@@ -51,6 +53,16 @@ class Subgraph:
     def truncated(self) -> bool:
         """Whether the cap left nodes out."""
         return self.total > len(self.nodes)
+
+    def copy(self, g: Snapshot) -> nx.MultiDiGraph[str]:
+        """This view's nodes and relationships with all their properties, as a new graph
+        (for the file downloads)."""
+        out: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        for n in self.nodes:
+            out.add_node(n, **dict(g.nodes[n]))
+        for u, v, key in self.edges:
+            out.add_edge(u, v, key=key, **dict(g.edges[u, v, key]))
+        return out
 
 
 def _edge_ok(data: Any, include_inferred: bool) -> bool:

@@ -15,12 +15,13 @@
 (function () {
   "use strict";
 
-  var MAX_TOTAL = 450;      // most nodes a picture may grow to by expanding
-  var EXPAND_CAP = 40;      // most nodes one expansion may add
+  // Each kind's words and every limit come from the server's one table
+  // (graph.views.client_config), rendered once per page by base.html.
+  var configEl = document.getElementById("gcx-config");
+  var CONFIG = configEl ? JSON.parse(configEl.textContent) : { kinds: {}, limits: {} };
+  var MAX_TOTAL = CONFIG.limits.subgraph_nodes;   // most nodes a picture may grow to
+  var EXPAND_CAP = CONFIG.limits.expand_nodes;    // most nodes one expansion may add
   var KIND_RANK = { Theme: 6, Challenge: 5, Partner: 3, ProjectTeam: 4, FocusArea: 4 };
-  var KIND_NAMES = { FocusArea: "Focus area", ProjectTeam: "Project team" };
-  var KIND_PLURALS = { Activity: "Activities", FocusArea: "Focus areas",
-                       ProjectTeam: "Project teams" };
   // Relationship types as words: the short phrase on the edge, the sentence in its tooltip.
   var PHRASES = {
     IN_THEME: "is in the theme", MADE: "made", ADDRESSES: "addresses",
@@ -46,8 +47,11 @@
     return b;
   }
 
-  function kindName(kind) { return KIND_NAMES[kind] || kind; }
-  function kindPlural(kind) { return KIND_PLURALS[kind] || kindName(kind) + "s"; }
+  function kindName(kind) { return CONFIG.kinds[kind] ? CONFIG.kinds[kind].label : kind; }
+  function kindPlural(kind) {
+    var many = CONFIG.kinds[kind] ? CONFIG.kinds[kind].plural : kind;
+    return many.charAt(0).toUpperCase() + many.slice(1);
+  }
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
   function phrase(type) { return PHRASES[type] || String(type).toLowerCase().replace(/_/g, " "); }
 

@@ -1,0 +1,261 @@
+"""Reading one CSV file of ours: open, size, encoding, byte-order mark, dialect, header,
+line numbers, and every problem as ``file:line: message``.
+
+The dataset files and a reviewed suggestion file are read here, under two policies
+(:data:`DATASET` and :data:`REVIEW`): a dataset file must have exactly its columns, no
+byte-order mark and no cell a spreadsheet would run as a formula; a review file comes back
+from a spreadsheet, so a byte-order mark, padded header names and the reviewer's other
+columns are fine. Problems are collected in a :class:`CsvReader`, so one pass reports
+them all; a file that cannot be read whole is listed in ``incomplete``.
+
+>>> import tempfile, pathlib
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> _ = (folder / "t.csv").write_text("id,name\\na,A\\n\\nb,=B\\n", encoding="utf-8")
+>>> reader = CsvReader(folder)
+>>> reader.rows("t.csv", ("id", "name"))
+[(2, {'id': 'a', 'name': 'A'})]
+>>> [str(p) for p in reader.problems]
+["t.csv:4: name: begins with '=', which spreadsheets run as a formula; remove or rephrase it"]
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = [
+    "DATASET",
+    "MAX_FIELD",
+    "MAX_FILE_BYTES",
+    "REVIEW",
+    "CsvPolicy",
+    "CsvReader",
+    "DatasetError",
+    "Problem",
+    "is_number",
+]
+
+MAX_FIELD = 100_000
+MAX_FILE_BYTES = 200 * 1024 * 1024
+_BOM = b"\xef\xbb\xbf"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_FORMULA_START = ("=", "+", "@", "\t", "\r")
+_JOIN = "\x00"
+_RISKY_START = re.compile(r"\x00[-=+@\t\r]")  # a literal first: a fast scan
+#: Starts every source digest; change it when the same bytes would load differently.
+_DIGEST_FORMAT = b"gcx dataset csv 1\x00"
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in the input, located as ``file:line``."""
+
+    file: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class DatasetError(Exception):
+    """The input has problems; nothing was loaded. ``problems`` lists every one."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems)
+        shown = "\n".join(str(p) for p in self.problems[:50])
+        more = len(self.problems) - 50
+        super().__init__(shown + (f"\n... and {more} more problems" if more > 0 else ""))
+
+
+@dataclass(frozen=True)
+class CsvPolicy:
+    """What a kind of file may hold besides its rows."""
+
+    #: A UTF-8 byte-order mark is skipped (else it is a problem).
+    bom_ok: bool = False
+    #: Columns other than the expected ones are ignored (else they are a problem).
+    other_columns_ok: bool = False
+    #: Header names are stripped of spaces.
+    strip_header: bool = False
+    #: Each cell is checked for control characters, length and formula starts.
+    check_cells: bool = True
+
+
+#: The dataset's files: exactly their columns, plain UTF-8, every cell checked.
+DATASET = CsvPolicy()
+#: A reviewed ``gcx suggest`` file, back from a spreadsheet.
+REVIEW = CsvPolicy(bom_ok=True, other_columns_ok=True, strip_header=True, check_cells=False)
+
+
+def is_number(cell: str) -> bool:
+    """Whether ``float`` reads ``cell`` (so a leading ``-`` is a sign, not a formula)."""
+    try:
+        float(cell)
+    except ValueError:
+        return False
+    return True
+
+
+class CsvReader:
+    """Reads the CSV files of one folder, collecting every problem."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.problems: list[Problem] = []
+        self.incomplete: list[str] = []
+        # The version of what is read: every file's name, size and bytes, in reading order.
+        self.digest = hashlib.sha256(_DIGEST_FORMAT)
+
+    def problem(self, file: str, line: int, message: str) -> None:
+        """Note a problem at ``file:line``."""
+        self.problems.append(Problem(file, line, message))
+
+    def unreadable(self, file: str, line: int, message: str) -> None:
+        """A problem that stops a file being read whole: its rows are missing or partial."""
+        self.problem(file, line, message)
+        if file not in self.incomplete:
+            self.incomplete.append(file)
+
+    def rows(
+        self,
+        name: str,
+        columns: tuple[str, ...],
+        required: bool = True,
+        *,
+        policy: CsvPolicy = DATASET,
+    ) -> list[tuple[int, dict[str, str]]]:
+        """(line, row) of each non-blank record of a CSV file whose header holds
+        ``columns`` (in any order; only those, unless the policy allows others)."""
+        text = self._text(name, required, policy)
+        if text is None:
+            return []
+        if not text.strip():
+            self.unreadable(name, 1, f"file is empty: expected a header row ({','.join(columns)})")
+            return []
+        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+        out: list[tuple[int, dict[str, str]]] = []
+        line = 1  # where the record being read starts: csv errors are reported there
+        try:
+            header = self._header(name, next(reader), columns, policy)
+            if header is None:
+                return []
+            has_control = _CONTROL.search(text) is not None  # then _JOIN cannot be in a cell
+            line = reader.line_num + 1
+            for record in reader:
+                start, line = line, reader.line_num + 1
+                if not record or all(not cell.strip() for cell in record):
+                    continue
+                if len(record) != len(header):
+                    self.problem(
+                        name, start, f"has {len(record)} fields, the header has {len(header)}"
+                    )
+                    continue
+                if not policy.check_cells or self._clean(name, start, header, record, has_control):
+                    out.append((start, dict(zip(header, record, strict=True))))
+        except csv.Error as exc:
+            self.unreadable(name, line, _csv_message(exc, reader.line_num, line))
+        return out
+
+    def _text(self, name: str, required: bool, policy: CsvPolicy) -> str | None:
+        """The file's text, or None (with the problem noted) when it cannot be read."""
+        path = self.folder / name
+        if not path.exists():
+            if required:
+                self.unreadable(name, 0, "file is missing")
+            return None
+        if not path.is_file():
+            what = "is a folder, not a CSV file" if path.is_dir() else "is not a regular file"
+            self.unreadable(name, 0, what)
+            return None
+        try:
+            if path.stat().st_size > MAX_FILE_BYTES:
+                self.unreadable(name, 0, f"file is larger than {MAX_FILE_BYTES // 2**20} MiB")
+                return None
+            raw = path.read_bytes()
+        except OSError as exc:
+            self.unreadable(name, 0, f"cannot be read: {exc.strerror or exc}")
+            return None
+        self.digest.update(f"{name}\x00{len(raw)}\x00".encode())
+        self.digest.update(raw)
+        if raw.startswith(_BOM):
+            if not policy.bom_ok:
+                self.unreadable(
+                    name, 1, "file starts with a byte-order mark: save it as UTF-8 without BOM"
+                )
+                return None
+            # Spreadsheets often save CSV with a byte-order mark: a reviewer's file may have one.
+            raw = raw[len(_BOM) :]
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            self.unreadable(
+                name, line, f"is not valid UTF-8 (byte 0x{raw[exc.start]:02x}): save it as UTF-8"
+            )
+            return None
+
+    def _header(
+        self, name: str, header: list[str], columns: Sequence[str], policy: CsvPolicy
+    ) -> list[str] | None:
+        """The header, if it names each column once and (by the policy) nothing else."""
+        if policy.strip_header:
+            header = [h.strip() for h in header]
+        if len(set(header)) != len(header):
+            dupes = sorted({h for h in header if header.count(h) > 1})
+            self.unreadable(name, 1, f"duplicate columns: {', '.join(dupes)}")
+            return None
+        missing = [c for c in columns if c not in header]
+        extra = [] if policy.other_columns_ok else [c for c in header if c not in columns]
+        if missing:
+            self.unreadable(name, 1, f"missing columns: {', '.join(missing)}")
+        if extra:
+            self.unreadable(name, 1, f"unknown columns: {', '.join(extra)}")
+        return None if missing or extra else header
+
+    def _clean(
+        self, name: str, line: int, header: list[str], record: list[str], has_control: bool
+    ) -> bool:
+        """Whether every cell is safe to keep (each bad one noted)."""
+        # Most records are clean: one C-level pass over the joined record decides whether
+        # the per-cell checks (and their messages) are needed at all.
+        if not (
+            has_control
+            or max(map(len, record)) > MAX_FIELD
+            or _RISKY_START.search(_JOIN + _JOIN.join(record))
+        ):
+            return True
+        bad = False
+        for col, cell in zip(header, record, strict=True):
+            if len(cell) > MAX_FIELD:
+                self.problem(name, line, f"{col}: longer than {MAX_FIELD:,} characters")
+                bad = True
+            elif _CONTROL.search(cell):
+                self.problem(name, line, f"{col}: contains a control character")
+                bad = True
+            elif cell.startswith(_FORMULA_START) or (cell.startswith("-") and not is_number(cell)):
+                self.problem(
+                    name,
+                    line,
+                    f"{col}: begins with {cell[:1]!r}, which spreadsheets run as a "
+                    "formula; remove or rephrase it",
+                )
+                bad = True
+        return not bad
+
+
+def _csv_message(exc: csv.Error, read_to: int, start: int) -> str:
+    """What a csv module error means, said for a person."""
+    if "field larger than field limit" in str(exc):
+        return f"a field is longer than {MAX_FIELD:,} characters"
+    if read_to > start:
+        return (
+            f"is not valid CSV in the record starting here (read to line {read_to}): {exc}; "
+            "is a quote left open?"
+        )
+    return f"is not valid CSV: {exc}"
