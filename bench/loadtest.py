@@ -105,6 +105,11 @@ def smaller_dataset(target: Path, drop: int = DROPPED_PARTNERS) -> Path:
     for name in ("partners.csv", "commitments.csv"):
         _filter_csv(target / name, lambda row: row["id"] not in gone)
     _filter_csv(rels_file, lambda row: row["source"] not in gone and row["target"] not in gone)
+    # The hand-kept curation files name items and partners too.
+    if (target / "curation.csv").exists():
+        _filter_csv(target / "curation.csv", lambda row: row["item"] not in gone)
+    if (target / "sectors.csv").exists():
+        _filter_csv(target / "sectors.csv", lambda row: row["partner"] not in gone)
     return target
 
 

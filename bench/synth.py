@@ -281,9 +281,9 @@ def write_dataset(
     for kind, spec in NODE_KINDS.items():
         with (out / spec.file).open("w", encoding="utf-8", newline="") as f:
             w = csv.writer(f, lineterminator="\n")
-            w.writerow(spec.property_names)
+            w.writerow(spec.columns)
             for n in data.nodes_of(kind):
-                w.writerow([_cell(n.props.get(p)) for p in spec.property_names])
+                w.writerow([_cell(n.props.get(p)) for p in spec.columns])
     with (out / REL_FILE).open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(REL_COLUMNS)

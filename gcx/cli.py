@@ -3,7 +3,8 @@
 Exit codes: 0 done; 1 the input has problems (each printed as ``file:line: message``);
 2 wrong usage; 3 the graph database is unavailable (unreachable, refused the login, or
 failed); 4 the query was refused or failed; 5 the database is reachable but no graph is
-loaded yet; 6 the database's own limits (memory, time) stopped a load.
+loaded yet; 6 the database's own limits (memory, time) stopped a load; 7 another
+``gcx load`` is writing the same embedded store (it stops at once and changes nothing).
 
 3 and 5 differ so a script can tell "load now" from "wait and try again":
 ``gcx load --if-empty`` does that in one step, and never replaces a graph.
@@ -26,12 +27,14 @@ from graph import (
     GraphAlreadyLoaded,
     GraphNotLoaded,
     GraphUnavailable,
+    LoadBusy,
     LoadLimitExceeded,
     QueryError,
     QueryRefused,
     QueryResult,
     Settings,
     Store,
+    addressing_stats,
     coverage,
     load_settings,
     open_store,
@@ -42,6 +45,10 @@ from loaders import DatasetError, load, read_dataset, write_review
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_QUERY = 0, 1, 2, 3, 4
 EXIT_NOT_LOADED, EXIT_LOAD_LIMIT = 5, 6
+#: ``gcx load`` found another load writing the same embedded store (nothing was changed).
+EXIT_BUSY = 7
+#: Threads per gunicorn worker under ``gcx serve --prod``.
+GUNICORN_THREADS = 8
 
 
 def _print_counts(counts: dict[str, int], out: TextIO) -> None:
@@ -114,15 +121,17 @@ def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
 def cmd_stats(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     with open_store(settings) as store:
         info = store.info()
+        g = store.snapshot()
     cov = coverage(info)
     if args.format == "json":
-        payload = describe(info)
+        payload = describe(info, g)
         json.dump(payload, out, indent=2)
         print(file=out)
         return EXIT_OK
     print(f"{info.backend} store, version {info.version}, loaded {info.loaded_at}", file=out)
     _print_counts(info.counts, out)
     print(cov.line, file=out)
+    print(addressing_stats(g).line, file=out)
     return EXIT_OK
 
 
@@ -152,6 +161,7 @@ def _print_result(result: QueryResult, fmt: str, out: TextIO) -> None:
                 "columns": result.columns,
                 "rows": result.rows,
                 "truncated": result.truncated,
+                "notice": result.notice or None,
                 "elapsed_ms": round(result.elapsed_ms, 1),
             },
             out,
@@ -162,7 +172,7 @@ def _print_result(result: QueryResult, fmt: str, out: TextIO) -> None:
         return
     if fmt == "csv":
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(result.columns)
+        writer.writerow([csv_safe(c) for c in result.columns])
         for row in result.rows:
             writer.writerow([csv_safe(_cell(v)) for v in row])
         return
@@ -184,6 +194,8 @@ def _print_result(result: QueryResult, fmt: str, out: TextIO) -> None:
     note = f"{len(result.rows)} row(s) in {result.elapsed_ms:.0f} ms"
     if result.truncated:
         note += f"; truncated at {len(result.rows)} rows (raise --max-rows, or narrow the query)"
+    if result.notice:
+        note += f"; {result.notice}"
     print(note, file=out)
 
 
@@ -263,15 +275,18 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
         # Several worker processes, each opening the store read-only on its first request.
         print(f"Serving the explorer at {url} with gunicorn, {args.workers} workers.", file=out)
         out.flush()
+        # Threaded workers: a console query holds one thread, never a whole worker, so
+        # pages are served while queries run (the console's own cap answers 503 at once).
         argv = [
             sys.executable, "-m", "gunicorn", "--workers", str(args.workers),
+            "--worker-class", "gthread", "--threads", str(GUNICORN_THREADS),
             "--bind", f"{args.host}:{args.port}", "--access-logfile", "-", "web:create_app()",
         ]  # fmt: skip
         os.execv(sys.executable, argv)  # noqa: S606 - a fixed argv, no shell
     # Imported here: Flask and the explorer load only for the one command that serves them.
     from web import create_app
 
-    app = create_app({"GCX_SETTINGS": settings})
+    app = create_app({"GCX_SETTINGS": settings, "GCX_WARM": True})
     print(f"Serving the explorer at {url} (Flask's server; Ctrl+C stops it).", file=out)
     out.flush()
     app.run(host=args.host, port=args.port, debug=False, use_reloader=False)
@@ -393,11 +408,14 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     except QueryError as exc:
         print(f"gcx: query failed: {exc}", file=sys.stderr)
         return EXIT_QUERY
+    except LoadBusy as exc:
+        print(f"gcx: {exc}", file=sys.stderr)
+        return EXIT_BUSY
     except GraphNotLoaded as exc:
         print(f"gcx: {exc}", file=sys.stderr)
         return EXIT_NOT_LOADED
     except GraphUnavailable as exc:
-        print(f"gcx: graph database unavailable: {exc}", file=sys.stderr)
+        print(f"gcx: graph database unavailable ({settings.db_path}): {exc}", file=sys.stderr)
         return EXIT_UNAVAILABLE
 
 

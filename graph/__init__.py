@@ -13,7 +13,16 @@ module and the subpackages' ``__init__`` modules re-export (``graph.views``,
 holds them to it.
 """
 
-from graph.analyses.addressing import Addressing, EvidencePath, addressing, partners_addressing
+from graph.analyses.addressing import (
+    Addressing,
+    AddressingStats,
+    EvidencePath,
+    ThemeAddressing,
+    addressing,
+    addressing_stats,
+    partners_addressing,
+    theme_addressing,
+)
 from graph.analyses.chart import leverage_chart_svg
 from graph.analyses.collaborators import Collaborator, Cover, collaborators, cover
 from graph.analyses.coverage import Coverage, coverage
@@ -28,10 +37,12 @@ from graph.backends import open_store
 from graph.console.examples import EXAMPLES, Audience, Example
 from graph.data import Snapshot
 from graph.errors import (
+    ConsoleBusy,
     GraphAlreadyLoaded,
     GraphError,
     GraphNotLoaded,
     GraphUnavailable,
+    LoadBusy,
     LoadLimitExceeded,
     NotFound,
     QueryError,
@@ -49,9 +60,11 @@ __all__ = [
     "NODE_KINDS",
     "REL_TYPES",
     "Addressing",
+    "AddressingStats",
     "Audience",
     "Check",
     "Collaborator",
+    "ConsoleBusy",
     "Cover",
     "Coverage",
     "CoverageMatrix",
@@ -64,6 +77,7 @@ __all__ = [
     "GraphNotLoaded",
     "GraphUnavailable",
     "Limits",
+    "LoadBusy",
     "LoadLimitExceeded",
     "NodeKind",
     "NotFound",
@@ -76,7 +90,9 @@ __all__ = [
     "Snapshot",
     "Store",
     "StoreInfo",
+    "ThemeAddressing",
     "addressing",
+    "addressing_stats",
     "collaborators",
     "cover",
     "coverage",
@@ -87,5 +103,6 @@ __all__ = [
     "open_store",
     "partners_addressing",
     "run_checks",
+    "theme_addressing",
     "theme_sector_matrix",
 ]

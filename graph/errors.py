@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 __all__ = [
+    "ConsoleBusy",
     "GraphAlreadyLoaded",
     "GraphError",
     "GraphNotLoaded",
     "GraphUnavailable",
+    "LoadBusy",
     "LoadLimitExceeded",
     "NotFound",
     "QueryError",
@@ -36,6 +38,14 @@ class LoadLimitExceeded(GraphError):
 
     The message names the setting to raise. Not retried: the same load would stop again.
     """
+
+
+class LoadBusy(GraphUnavailable):
+    """Another load is writing this embedded store right now (CLI: exit 7)."""
+
+
+class ConsoleBusy(GraphUnavailable):
+    """Every console slot is taken: try again in a moment (web: 503 with Retry-After)."""
 
 
 class NotFound(GraphError):

@@ -13,9 +13,13 @@ from enum import StrEnum
 
 __all__ = [
     "BASES",
+    "CURATED",
     "NODE_KINDS",
     "REL_PROPERTIES",
     "REL_TYPES",
+    "SECTORS",
+    "SECTOR_BASES",
+    "Column",
     "NodeKind",
     "NodeSpec",
     "PropType",
@@ -67,6 +71,14 @@ class RelType(StrEnum):
     CONCERNS = "CONCERNS"
 
 
+class Column(StrEnum):
+    """Whether a property is a column of its CSV file."""
+
+    REQUIRED = "required"  # the file must have the column
+    OPTIONAL = "optional"  # the file may leave it out (datasets written before it existed)
+    DERIVED = "derived"  # never in the file: set by the loader from the curation files
+
+
 @dataclass(frozen=True)
 class Property:
     """One property of a node kind: its name, type, and whether a row must fill it."""
@@ -75,6 +87,7 @@ class Property:
     type: PropType = PropType.STRING
     required: bool = False
     doc: str = ""
+    column: Column = Column.REQUIRED
 
 
 @dataclass(frozen=True)
@@ -88,7 +101,18 @@ class NodeSpec:
 
     @property
     def property_names(self) -> tuple[str, ...]:
+        """Every property the stores keep (the file's columns and the derived ones)."""
         return tuple(p.name for p in self.properties)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The columns of the node file (derived properties are not among them)."""
+        return tuple(p.name for p in self.properties if p.column is not Column.DERIVED)
+
+    @property
+    def optional_columns(self) -> tuple[str, ...]:
+        """Columns a file may leave out (read as empty)."""
+        return tuple(p.name for p in self.properties if p.column is Column.OPTIONAL)
 
     def prop(self, name: str) -> Property:
         for p in self.properties:
@@ -171,7 +195,15 @@ NODE_KINDS: dict[NodeKind, NodeSpec] = {
                 _ID,
                 _NAME,
                 Property("name_variants", PropType.STRING_LIST, doc="other spellings seen"),
-                Property("sector"),
+                Property(
+                    "sector",
+                    doc="one of SECTORS when sectors.csv gives it; else as the source words it",
+                ),
+                Property(
+                    "sector_basis",
+                    doc="stated (a source says it) or curated (judged); empty: no sector",
+                    column=Column.DERIVED,
+                ),
                 Property("location"),
                 Property("website"),
                 Property("description", doc="verbatim descriptions, blank-line separated"),
@@ -196,9 +228,14 @@ NODE_KINDS: dict[NodeKind, NodeSpec] = {
             (
                 _ID,
                 _NAME,
+                Property(
+                    "title",
+                    doc="a short title from the statement's own words (the display name)",
+                    column=Column.OPTIONAL,
+                ),
                 Property("text", required=True, doc="the commitment statement, verbatim"),
                 Property("era", required=True, doc="100Kin10 or Beyond100K"),
-                Property("label", doc="the heading the statement was listed under"),
+                Property("label", doc="the heading the statement was listed under, raw"),
                 Property("date", doc="as shown by the source, where it shows one"),
                 Property("notes", doc="completeness of the stored text; who reported it"),
                 _SOURCE,
@@ -285,8 +322,13 @@ REL_TYPES: dict[RelType, RelSpec] = {
         RelSpec(RelType.MADE, ((K.PARTNER, K.COMMITMENT),), "the partner made the commitment"),
         RelSpec(
             RelType.ADDRESSES,
-            ((K.COMMITMENT, K.CHALLENGE),),
-            "the commitment works on the challenge",
+            tuple(
+                (source, target)
+                for source in (K.COMMITMENT, K.ACTIVITY, K.PROJECT_TEAM, K.PARTNER)
+                for target in (K.CHALLENGE, K.THEME)
+            ),
+            "the commitment, activity, team or partner works on the challenge (or on the "
+            "theme as a whole)",
         ),
         RelSpec(RelType.MEMBER_OF, ((K.PARTNER, K.PROJECT_TEAM),), "member of a project team"),
         RelSpec(RelType.WORKS_ON, ((K.PROJECT_TEAM, K.FOCUS_AREA),), "team works on a focus area"),
@@ -327,6 +369,25 @@ REL_TYPES: dict[RelType, RelSpec] = {
 
 BASES = ("stated", "inferred")
 
+#: The ``method`` of the links judged item by item (``curation.csv``).
+CURATED = "curated"
+
+#: The partner sectors (``sectors.csv``): one small vocabulary for every analysis.
+SECTORS = (
+    "higher education",
+    "school district or school",
+    "nonprofit",
+    "museum or science centre",
+    "foundation",
+    "company",
+    "government",
+    "association or union",
+    "research organisation",
+)
+
+#: How a partner's sector is known: a source says it, or it was judged (``sectors.csv``).
+SECTOR_BASES = ("stated", "curated", "none")
+
 #: Properties every relationship carries (the CSV's columns after type, source and target).
 REL_PROPERTIES: tuple[Property, ...] = (
     Property("basis", required=True, doc="stated (a source says so) or inferred"),
@@ -335,4 +396,9 @@ REL_PROPERTIES: tuple[Property, ...] = (
     Property("evidence", doc="the sentence that states it, verbatim"),
     Property("score", PropType.DOUBLE, doc="strength of an inferred link (e.g. text similarity)"),
     Property("weight", PropType.DOUBLE, doc="INFLUENCES strength, when the full map supplies it"),
+    Property(
+        "reason",
+        doc="why a curated link was judged so, in a sentence a user can read",
+        column=Column.OPTIONAL,
+    ),
 )

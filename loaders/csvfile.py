@@ -38,6 +38,7 @@ __all__ = [
     "DatasetError",
     "Problem",
     "is_number",
+    "runs_as_formula",
 ]
 
 MAX_FIELD = 100_000
@@ -93,6 +94,12 @@ DATASET = CsvPolicy()
 REVIEW = CsvPolicy(bom_ok=True, other_columns_ok=True, strip_header=True, check_cells=False)
 
 
+def runs_as_formula(cell: str) -> bool:
+    """Whether a spreadsheet would run ``cell`` as a formula (``= + @``, a tab or CR, or a
+    ``-`` that does not start a number)."""
+    return cell.startswith(_FORMULA_START) or (cell.startswith("-") and not is_number(cell))
+
+
 def is_number(cell: str) -> bool:
     """Whether ``float`` reads ``cell`` (so a leading ``-`` is a sign, not a formula)."""
     try:
@@ -129,9 +136,11 @@ class CsvReader:
         required: bool = True,
         *,
         policy: CsvPolicy = DATASET,
+        optional: Sequence[str] = (),
     ) -> list[tuple[int, dict[str, str]]]:
         """(line, row) of each non-blank record of a CSV file whose header holds
-        ``columns`` (in any order; only those, unless the policy allows others)."""
+        ``columns`` (in any order; only those, unless the policy allows others). Columns
+        named in ``optional`` may be left out of the file: they read as empty."""
         text = self._text(name, required, policy)
         if text is None:
             return []
@@ -142,9 +151,10 @@ class CsvReader:
         out: list[tuple[int, dict[str, str]]] = []
         line = 1  # where the record being read starts: csv errors are reported there
         try:
-            header = self._header(name, next(reader), columns, policy)
+            header = self._header(name, next(reader), columns, policy, optional)
             if header is None:
                 return []
+            absent = {c: "" for c in columns if c in optional and c not in header}
             has_control = _CONTROL.search(text) is not None  # then _JOIN cannot be in a cell
             line = reader.line_num + 1
             for record in reader:
@@ -157,7 +167,7 @@ class CsvReader:
                     )
                     continue
                 if not policy.check_cells or self._clean(name, start, header, record, has_control):
-                    out.append((start, dict(zip(header, record, strict=True))))
+                    out.append((start, {**absent, **dict(zip(header, record, strict=True))}))
         except csv.Error as exc:
             self.unreadable(name, line, _csv_message(exc, reader.line_num, line))
         return out
@@ -201,16 +211,22 @@ class CsvReader:
             return None
 
     def _header(
-        self, name: str, header: list[str], columns: Sequence[str], policy: CsvPolicy
+        self,
+        name: str,
+        header: list[str],
+        columns: Sequence[str],
+        policy: CsvPolicy,
+        optional: Sequence[str] = (),
     ) -> list[str] | None:
-        """The header, if it names each column once and (by the policy) nothing else."""
+        """The header, if it names each column once (``optional`` ones may be missing)
+        and (by the policy) nothing else."""
         if policy.strip_header:
             header = [h.strip() for h in header]
         if len(set(header)) != len(header):
             dupes = sorted({h for h in header if header.count(h) > 1})
             self.unreadable(name, 1, f"duplicate columns: {', '.join(dupes)}")
             return None
-        missing = [c for c in columns if c not in header]
+        missing = [c for c in columns if c not in header and c not in optional]
         extra = [] if policy.other_columns_ok else [c for c in header if c not in columns]
         if missing:
             self.unreadable(name, 1, f"missing columns: {', '.join(missing)}")

@@ -15,14 +15,25 @@ from functools import partial
 from pathlib import Path
 
 from graph.data import GraphData, Node, Rel, Value
-from graph.model import BASES, NODE_KINDS, REL_PROPERTIES, REL_TYPES, NodeKind, PropType, RelType
+from graph.model import (
+    BASES,
+    NODE_KINDS,
+    REL_PROPERTIES,
+    REL_TYPES,
+    Column,
+    NodeKind,
+    PropType,
+    RelType,
+)
 from loaders.csvfile import (
     MAX_FIELD,
     MAX_FILE_BYTES,
     CsvReader,
     DatasetError,
     Problem,
+    runs_as_formula,
 )
+from loaders.curation import CURATION_FILE, SECTORS_FILE, read_curated_links, read_sectors
 
 __all__ = [
     "FILE_READERS",
@@ -38,6 +49,7 @@ LIST_SEPARATOR = "|"
 REL_FILE = "relationships.csv"
 META_FILE = "meta.csv"
 REL_COLUMNS = ("type", "source", "target", *(p.name for p in REL_PROPERTIES))
+REL_OPTIONAL = tuple(p.name for p in REL_PROPERTIES if p.column is Column.OPTIONAL)
 META_COLUMNS = ("key", "value", "source_url")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,199}$")
 _INT_TEXT = re.compile(r"-?[0-9]{1,19}")
@@ -63,7 +75,17 @@ def _parse(
     if ptype is PropType.STRING:
         return True, text
     if ptype is PropType.STRING_LIST:
-        return True, [item for part in text.split(LIST_SEPARATOR) if (item := part.strip())]
+        items = [item for part in text.split(LIST_SEPARATOR) if (item := part.strip())]
+        for item in items:  # every item is a cell of its own in an export
+            if runs_as_formula(item):
+                reader.problem(
+                    file,
+                    line,
+                    f"{column}: the list item {_show(item)} begins with {item[:1]!r}, which "
+                    "spreadsheets run as a formula; remove or rephrase it",
+                )
+                return False, None
+        return True, items
     if ptype is PropType.BOOL:
         lowered = text.lower()
         if lowered in ("true", "false"):
@@ -122,10 +144,13 @@ def _read_nodes(kind: NodeKind, ds: _Dataset) -> None:
     values, well-formed ids unique across the whole graph."""
     spec = NODE_KINDS[kind]
     reader = ds.reader
-    for line, row in reader.rows(spec.file, spec.property_names):
+    for line, row in reader.rows(spec.file, spec.columns, optional=spec.optional_columns):
         props: dict[str, Value] = {}
         ok = True
         for prop in spec.properties:
+            if prop.column is Column.DERIVED:
+                props[prop.name] = None  # set from the curation files (sectors.csv)
+                continue
             good, value = _cell(reader, spec.file, line, prop.name, prop.type, row[prop.name])
             ok = ok and good
             if good and prop.required and (value is None or value == []):
@@ -159,7 +184,7 @@ def _read_relationships(ds: _Dataset) -> None:
     partial_nodes = ds.partial_nodes()
     unchecked = 0
     seen: dict[tuple[str, str, str], int] = {}
-    for line, row in ds.reader.rows(REL_FILE, REL_COLUMNS):
+    for line, row in ds.reader.rows(REL_FILE, REL_COLUMNS, optional=REL_OPTIONAL):
         rel, missing_ends = _relationship(ds, line, row, checkable=not partial_nodes)
         unchecked += missing_ends
         if rel is None:
@@ -267,6 +292,18 @@ def _read_meta(ds: _Dataset) -> None:
             ds.reader.problem(META_FILE, 0, "map_challenge_count: expected a whole number")
 
 
+def _read_sectors(ds: _Dataset) -> None:
+    """``sectors.csv`` (optional, kept by hand): each partner's sector (``loaders.curation``)."""
+    read_sectors(ds.reader, ds.nodes, checkable=not ds.partial_nodes())
+
+
+def _read_curation(ds: _Dataset) -> None:
+    """``curation.csv`` (optional, kept by hand): the links judged item by item."""
+    ds.rels.extend(
+        read_curated_links(ds.reader, ds.nodes, ds.rels, checkable=not ds.partial_nodes())
+    )
+
+
 #: Every file of a dataset folder, in reading order, with the function that reads it into
 #: the dataset being built (node files first: the relationships refer to their ids). To
 #: read a new file, add a line here.
@@ -274,6 +311,8 @@ FILE_READERS: tuple[tuple[str, Callable[[_Dataset], None]], ...] = (
     *((spec.file, partial(_read_nodes, kind)) for kind, spec in NODE_KINDS.items()),
     (REL_FILE, _read_relationships),
     (META_FILE, _read_meta),
+    (SECTORS_FILE, _read_sectors),
+    (CURATION_FILE, _read_curation),
 )
 
 

@@ -11,6 +11,13 @@ kept so the conversion can be repeated and reviewed. Text is copied verbatim; ev
 keeps its provenance; nothing is invented. Where the harvest matched a challenge by
 wording, the relationship is written with ``basis=inferred`` and the matching note as its
 ``method``.
+
+Two files of the dataset are kept by hand, not converted: ``curation.csv`` (the links
+judged item by item) and ``sectors.csv`` (each partner's sector); see
+``docs/data-format.md``. This script never writes them (:data:`HAND_KEPT`).
+
+A commitment's ``name`` is a short title made from its own text (:func:`short_title`);
+the heading it was listed under stays in ``label``.
 """
 
 from __future__ import annotations
@@ -20,17 +27,62 @@ import json
 import re
 import sys
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind
+from graph.model import NODE_KINDS, REL_PROPERTIES, Column, NodeKind, Property
 
 LIST_SEP = " | "
+#: Dataset files kept by hand (the conversion leaves them alone).
+HAND_KEPT = ("curation.csv", "sectors.csv")
+TITLE_MAX = 72
 SEED_SOURCE = "client document: Beyond100K partner commitments listing, entries L-N"
 
 Row = dict[str, Any]
+
+
+_LEAD = re.compile(
+    r"^(?:By \d{4},|Over the (?:next|past) [\w ~]+?,|As part of 100Kin10,|In the past year,)\s*"
+)
+_SUBJECT = re.compile(
+    r"^(?:[^,.;:]{1,80}?\s)?(?:is committed to|has committed to|commits? to|is making|"
+    r"aims to|has plans to|will)\s+",
+    re.IGNORECASE,
+)
+_POSSESSIVE = re.compile(r"^[^,.;:]{1,60}?['\u2019\u2018]s commitment (?:to|includes)\s+")
+_DANGLING = {"a", "an", "and", "the", "of", "in", "for", "to", "with", "on", "that", "our"}
+#: Where a long title may be cut: before these words, or at a comma.
+_CUTS = re.compile(r",\s| (?=by |through |who |that |to |with |in order |across |from )")
+
+
+def short_title(text: str) -> str:
+    """A short title from a commitment's own words: its first clause, boilerplate off.
+
+    >>> short_title("By 2027, the Math Circle Network will provide professional development.")
+    'Provide professional development'
+    >>> short_title("Will prepare 130 science teachers for high-need schools by 2015; each")
+    'Prepare 130 science teachers for high-need schools by 2015'
+    """
+    words = " ".join(text.replace("\u201c", "").replace("\u201d", "").replace('"', "").split())
+    first = re.split(r"[.;:](?=\s+[A-Z0-9]|\s*$)", words, maxsplit=1)[0]
+    first = _LEAD.sub("", first)
+    for pattern in (_POSSESSIVE, _SUBJECT):
+        stripped = pattern.sub("", first, count=1)
+        if stripped != first and len(stripped) >= 12:
+            first = stripped
+            break
+    first = first.strip(" ,;:.")
+    if len(first) > TITLE_MAX:
+        cuts = [m.start() for m in _CUTS.finditer(first, 0, TITLE_MAX) if m.start() >= 40]
+        end = cuts[-1] if cuts else first[:TITLE_MAX].rfind(" ")
+        kept = first[:end].rstrip(" ,;:-").split(" ")
+        while len(kept) > 3 and kept[-1].lower() in _DANGLING:
+            kept.pop()
+        first = " ".join(kept).rstrip(" ,;:-") + "\u2026"
+    return first[:1].upper() + first[1:]
 
 
 def slugify(text: str) -> str:
@@ -269,11 +321,13 @@ def convert(raw: Path) -> Builder:
     ) -> None:
         commitment_no[pid] += 1
         cid = f"commitment-{pid}-{commitment_no[pid]}"
+        title = short_title(text)
         b.node(
             NodeKind.COMMITMENT,
             {
                 "id": cid,
-                "name": f"{label or era + ' commitment'} ({commitment_no[pid]})",
+                "name": title,
+                "title": title,
                 "text": text,
                 "era": era,
                 "label": label,
@@ -614,17 +668,28 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
+def _columns(props: Iterable[Property], rows: list[Row]) -> list[str]:
+    """The file's columns: every required one, and the optional ones that hold data."""
+    return [
+        p.name
+        for p in props
+        if p.column is Column.REQUIRED
+        or (p.column is Column.OPTIONAL and any(r.get(p.name) for r in rows))
+    ]
+
+
 def write(b: Builder, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     for kind, spec in NODE_KINDS.items():
         rows = sorted(b.nodes[kind].values(), key=lambda r: r["id"])
+        columns = _columns(spec.properties, rows)
         with (out / spec.file).open("w", encoding="utf-8", newline="") as f:
             w = csv.writer(f, lineterminator="\n")
-            w.writerow(spec.property_names)
+            w.writerow(columns)
             for r in rows:
-                w.writerow([_cell(r.get(p)) for p in spec.property_names])
-    cols = ["type", "source", "target", *(p.name for p in REL_PROPERTIES)]
+                w.writerow([_cell(r.get(p)) for p in columns])
     rels = sorted(b.rels, key=lambda r: (r["type"], r["source"], r["target"]))
+    cols = ["type", "source", "target", *_columns(REL_PROPERTIES, rels)]
     with (out / "relationships.csv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, lineterminator="\n")
         w.writerow(cols)

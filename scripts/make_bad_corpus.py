@@ -274,6 +274,8 @@ def cases() -> dict[str, Case]:
         f"relationships.csv:{line}: basis: expected stated or inferred, not 'rumour'",
     )
 
+    out.update(curation_cases())
+
     # Malformed CSV.
     original = text("themes.csv")
     line = original.count("\n") + 1
@@ -292,6 +294,94 @@ def cases() -> dict[str, Case]:
         {"themes.csv": original + "theme-x,Too few\n"},
         f"themes.csv:{line}: has 2 fields, the header has 7",
     )
+    return out
+
+
+def curation_cases() -> dict[str, Case]:
+    """The hand-kept curation files: ids, kinds, verbatim evidence, consistent outcomes."""
+    out: dict[str, Case] = {}
+    challenge = first_id("challenges.csv")
+    theme = first_id("themes.csv")
+    partner = first_id("partners.csv")
+    _, commitments = records("commitments.csv")
+    header = records("commitments.csv")[0]
+    first = dict(zip(header, commitments[0][1], strict=True))
+    item, words = first["id"], first["text"][:40]
+    _, logged = records("curation.csv")
+    none_item = next(r[0] for _, r in logged if r[1] == "none")
+
+    def link(**cells: str) -> list[str]:
+        base = {"item": item, "outcome": "linked", "target": theme, "evidence": words}
+        return row("curation.csv", **{**base, "reason": "A test row.", **cells})
+
+    cases = {
+        "curation-unknown-item": (
+            link(item="commitment-nobody-made"),
+            "item 'commitment-nobody-made' does not exist",
+        ),
+        "curation-unknown-target": (
+            link(target="theme-nowhere"),
+            "target 'theme-nowhere' does not exist",
+        ),
+        "curation-wrong-item-kind": (
+            link(item=challenge),
+            f"item {challenge!r} is a Challenge; curated links start at a Commitment, "
+            "Activity, ProjectTeam, Resource, Partner",
+        ),
+        "curation-wrong-target-kind": (
+            link(target=partner),
+            f"target {partner!r} is a Partner; curated links end at a Challenge or a Theme",
+        ),
+        "curation-evidence-not-verbatim": (
+            link(evidence=words.upper() + " (paraphrased)"),
+            f"evidence {words.upper() + ' (paraphrased)'!r} is not a verbatim part of the "
+            f"text of {item!r}: quote its words exactly",
+        ),
+        "curation-linked-and-none": (
+            link(item=none_item, target=theme, evidence="x"),
+            f"item {none_item!r} is linked here but none at line",
+        ),
+        "curation-none-with-target": (
+            row("curation.csv", item=item, outcome="none", target=theme, reason="A test row."),
+            "target and evidence must be empty when outcome is none",
+        ),
+        "curation-unknown-outcome": (
+            link(outcome="maybe"),
+            "outcome: expected linked or none, not 'maybe'",
+        ),
+    }
+    for name, (values, message) in cases.items():
+        body, line = append("curation.csv", values)
+        out[name] = ({"curation.csv": body}, f"curation.csv:{line}: {message}")
+
+    sector_cases = {
+        "sectors-unknown-sector": (
+            row("sectors.csv", partner=partner, sector="charity", basis="curated", reason="x"),
+            "sector 'charity' is not in the vocabulary (",
+        ),
+        "sectors-stated-without-evidence": (
+            row("sectors.csv", partner=partner, sector="nonprofit", basis="stated"),
+            "evidence: required when basis is stated (quote the source)",
+        ),
+        "sectors-unknown-partner": (
+            row(
+                "sectors.csv",
+                partner="nobody-at-all",
+                sector="company",
+                basis="curated",
+                reason="x",
+            ),
+            "partner 'nobody-at-all' does not exist",
+        ),
+    }
+    for name, (values, message) in sector_cases.items():
+        body, line = append("sectors.csv", values)
+        if name != "sectors-unknown-partner":
+            # the appended row repeats a partner: drop its first row so only the case fails
+            kept = [ln for ln in body.splitlines(keepends=True) if not ln.startswith(partner + ",")]
+            kept.append(csv_line(values))
+            body, line = "".join(kept), len(kept)
+        out[name] = ({"sectors.csv": body}, f"sectors.csv:{line}: {message}")
     return out
 
 

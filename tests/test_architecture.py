@@ -31,11 +31,7 @@ MAX_FUNCTION_LINES = 80
 
 #: Known exceptions, each owned by work in flight when the rule was introduced (issue 10),
 #: with what removes it. Nothing else may be added here; remove a line when its work lands.
-PENDING_CYCLES = {
-    # The console worker imports the embedded store's query function; the sandbox
-    # rewrite (issue 9) runs queries through graph/console/results.py instead.
-    ("graph.console.sandbox", "graph.store.embedded"),
-}
+PENDING_CYCLES: set[tuple[str, str]] = set()
 PENDING_SIZES = {
     # The curated addressing work moves the cover finder to graph/analyses/cover.py.
     "graph/analyses/collaborators.py",

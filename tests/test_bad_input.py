@@ -47,6 +47,15 @@ REQUIRED = {
     "inferred-without-method",
     "unclosed-quote",
     "wrong-field-count",
+    # the hand-kept curation files
+    "curation-unknown-item",
+    "curation-unknown-target",
+    "curation-wrong-item-kind",
+    "curation-wrong-target-kind",
+    "curation-evidence-not-verbatim",
+    "curation-linked-and-none",
+    "sectors-unknown-sector",
+    "sectors-unknown-partner",
 }
 
 

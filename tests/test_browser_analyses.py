@@ -71,7 +71,7 @@ def test_collaborators_view_ranks_partners_for_a_partner_on_a_catalyst(
     ranked = pg.locator('[data-role="ranked"] li.collaborator')  # type: ignore[attr-defined]
     assert ranked.count() == 20
     first = ranked.first
-    assert "a catalyst" in first.locator(".why").inner_text()
+    assert "is on your project team" in first.locator(".why").inner_text()  # a team-mate first
     assert "stated" in first.locator(".basis").first.inner_text()
     first.locator("details.evidence summary").click()
     assert first.locator(".paths li").first.is_visible()

@@ -89,16 +89,45 @@ def test_explore_url_round_trips_its_state(page: tuple[object, Watch], server: S
     assert ("depth", "3") in parse_qsl(urlsplit(pg.url).query)  # type: ignore[attr-defined]
 
 
-def test_explore_type_ahead_adds_a_centre(page: tuple[object, Watch], server: Server) -> None:
+def test_explore_type_ahead_adds_a_centre_without_a_page_load(
+    page: tuple[object, Watch], server: Server
+) -> None:
     pg, _ = page
     pg.goto(f"{server.url}/explore?center={COLLAB}")  # type: ignore[attr-defined]
-    drawn(pg)
+    before = drawn(pg)
+    pg.evaluate("window.__sameDocument = true")  # type: ignore[attr-defined]
     pg.locator("#explore-add").press_sequentially("American Inst", delay=20)  # type: ignore[attr-defined]
     option = pg.get_by_role("option").filter(has_text="American Institutes for Research")  # type: ignore[attr-defined]
-    with pg.expect_navigation():  # type: ignore[attr-defined]
-        option.first.click()
+    option.first.click()
+    pg.wait_for_function(  # type: ignore[attr-defined]
+        "() => new URLSearchParams(location.search).getAll('center').length === 2"
+    )
     centres = [v for k, v in parse_qsl(urlsplit(pg.url).query) if k == "center"]  # type: ignore[attr-defined]
     assert centres == [COLLAB, AIR]
+    assert pg.evaluate("window.__sameDocument === true")  # type: ignore[attr-defined]
+    canvas = pg.locator('[data-role="canvas"]').first  # type: ignore[attr-defined]
+    assert int(canvas.get_attribute("data-node-count")) > before
+    assert pg.evaluate(  # type: ignore[attr-defined]
+        "(id) => document.querySelector('[data-role=canvas]').gcxNodes.get(id) !== null", AIR
+    )
+    pg.reload()  # type: ignore[attr-defined]
+    assert drawn(pg) > before
+
+
+def test_explore_opens_on_a_guided_start(page: tuple[object, Watch], server: Server) -> None:
+    pg, _ = page
+    pg.goto(f"{server.url}/explore")  # type: ignore[attr-defined]
+    assert pg.locator('[data-role="canvas"]').count() == 0  # type: ignore[attr-defined]
+    assert pg.get_by_role("heading", name="Where to start").is_visible()  # type: ignore[attr-defined]
+    pg.locator(".start-theme summary").first.click()  # type: ignore[attr-defined]
+    with pg.expect_navigation():  # type: ignore[attr-defined]
+        pg.locator(".start-theme[open] .start-list a").first.click()  # type: ignore[attr-defined]
+    assert drawn(pg) > 1
+    assert len([k for k, _ in parse_qsl(urlsplit(pg.url).query) if k == "center"]) == 1  # type: ignore[attr-defined]
+    pg.goto(f"{server.url}/explore")  # type: ignore[attr-defined]
+    with pg.expect_navigation():  # type: ignore[attr-defined]
+        pg.get_by_role("link", name="Show the whole graph").click()  # type: ignore[attr-defined]
+    assert drawn(pg) > 300
 
 
 def test_main_pages_render_and_are_saved_as_screenshots(
@@ -113,7 +142,8 @@ def test_main_pages_render_and_are_saved_as_screenshots(
         ("partners", "/partners?sort=-challenges"),
         ("partner", f"/partners/{AIR}"),
         ("search", "/search?q=math"),
-        ("explore-all", "/explore"),
+        ("explore-start", "/explore"),
+        ("explore-all", "/explore?all=1"),
         ("not-found", "/challenges/no-such-challenge"),
     ]:
         pg.goto(server.url + url)  # type: ignore[attr-defined]

@@ -143,6 +143,14 @@ def test_stats_json_reports_counts_and_coverage(env: Path) -> None:
         "map_total": 104,
         "line": payload["coverage"]["line"],
     }
+    # The addressing relation's reach: the done-when figure is >= 140 of 192.
+    addressing = payload["addressing"]
+    assert addressing["partners"] >= 140 and addressing["partners_total"] == 192
+    assert addressing["challenges"] <= 27 and addressing["themes"] == 7
+    assert set(addressing["links"]) == {"stated", "curated", "inferred"}
+    assert addressing["links"]["curated"] > addressing["links"]["stated"] > 0
+    code, text = run("stats")
+    assert f"{addressing['partners']} of 192 partners address part of the map" in text
 
 
 def test_query_answers_the_partners_per_catalyst_question(env: Path) -> None:

@@ -50,7 +50,7 @@ def state() -> tuple[dict[str, int], str]:
         ("COPY Theme FROM 'x.csv'", "COPY"),
         ("LOAD CSV FROM 'file:///etc/passwd' AS l RETURN l", "LOAD CSV"),
         ("CALL dbms.security.createUser('a', 'b', false)", "CALL dbms.security.createuser"),
-        ("MATCH (n) /* x */ \uff24\uff25\uff2c\uff25\uff34\uff25 n", "DELETE"),
+        ("/* **/ ' */ LOAD FROM '/etc/passwd' RETURN * //'", "LOAD FROM"),
         ("RETURN 1; MATCH (n) DELETE n", "DELETE"),
     ],
 )
@@ -69,6 +69,7 @@ def test_a_write_is_refused_with_exit_4_and_the_graph_is_unchanged(
 def test_a_pathological_query_exits_4_near_its_time_limit(
     loaded: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    assert gcx("query", "RETURN 1")[0] == 0  # a warm worker: starting one is not in the limit
     start = time.monotonic()
     code, _ = gcx(
         "query",

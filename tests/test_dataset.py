@@ -76,7 +76,11 @@ def test_the_conversion_script_reproduces_the_bundled_files(tmp_path: Path) -> N
         check=True,
         capture_output=True,
     )
+    hand_kept = ("curation.csv", "sectors.csv")  # scripts/convert_raw.py HAND_KEPT
     for f in sorted(BUNDLED_DATASET.glob("*.csv")):
+        if f.name in hand_kept:
+            assert not (tmp_path / f.name).exists(), f"the conversion wrote {f.name}"
+            continue
         assert (tmp_path / f.name).read_bytes() == f.read_bytes(), f.name
 
 

@@ -157,9 +157,17 @@ def test_the_path_example_returns_a_path_ending_at_the_catalyst(shared_store: St
     result = shared_store.query(ex.cypher, dict(ex.params))
     assert result.rewritten_from == ex.cypher  # shortestPath, in the engine's words
     path, hops = result.rows[0]
-    assert hops == len(path["_RELS"]) >= 1
-    ends = {path["_NODES"][0]["id"], path["_NODES"][-1]["id"]}
+    assert hops == len(path["relationships"]) >= 1
+    ends = {path["nodes"][0]["id"], path["nodes"][-1]["id"]}
     assert ends == {ex.params["partner"], ex.params["catalyst"]}
     # Relationships carry the ids of their ends, so a front end can draw the path.
-    ids = {n["id"] for n in path["_NODES"]}
-    assert all({r["_source"], r["_target"]} <= ids for r in path["_RELS"])
+    ids = {n["id"] for n in path["nodes"]}
+    assert all({r["source"], r["target"]} <= ids for r in path["relationships"])
+
+
+def test_the_nodes_per_label_example_counts_what_the_store_reports(shared_store: Store) -> None:
+    result = shared_store.query(example("nodes-per-label").cypher)
+    counts = shared_store.info().counts
+    assert {label: n for label, n in result.rows} == {
+        k: v for k, v in counts.items() if k[0].isupper() and not k.isupper() and v
+    }

@@ -235,9 +235,9 @@ def test_console_reads_run_in_read_access_mode(neo4j_store: Store) -> None:
 def test_paths_come_back_with_drawable_relationships(neo4j_store: Store) -> None:
     ex = next(e for e in EXAMPLES if e.slug == "paths-partner-to-catalyst")
     path, hops = neo4j_store.query(ex.cypher, dict(ex.params)).rows[0]
-    assert hops == len(path["_RELS"])
-    ids = {n["id"] for n in path["_NODES"]}
-    assert all({r["_source"], r["_target"]} <= ids for r in path["_RELS"])
+    assert hops == len(path["relationships"])
+    ids = {n["id"] for n in path["nodes"]}
+    assert all({r["source"], r["target"]} <= ids for r in path["relationships"])
 
 
 @needs_neo4j

@@ -16,6 +16,7 @@ import re
 import shutil
 import zipfile
 from collections.abc import Iterator
+from html import escape
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -25,6 +26,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from graph import collaborators, cover, gaps, theme_sector_matrix
+from graph.analyses.nearby import nearby
 from graph.backends import open_store
 from graph.data import GraphData
 from graph.settings import BUNDLED_DATASET, Settings
@@ -56,7 +58,7 @@ def add_formula_partner(folder: Path) -> None:
         f.write("formula-partner,Formula Partner,,,,,,,false,,https://example.org/formula\n")
     with (folder / "commitments.csv").open("a", encoding="utf-8") as f:
         f.write(
-            "commitment-formula-1,Formula,We will work on course requirements.,Beyond100K,,,,"
+            "commitment-formula-1,Formula,,We will work on course requirements.,Beyond100K,,,,"
             "https://example.org/formula\n"
         )
     with (folder / "relationships.csv").open("a", encoding="utf-8") as f:
@@ -185,8 +187,9 @@ def test_collaborators_api_ranks_as_the_graph_function_does(
         assert [c["why"] for c in body["collaborators"]] == [c.why for c in expected]
     first = body["collaborators"][0]
     assert first["url"] == f"/partners/{first['partner']}"
-    assert first["tier"] == "challenge" and first["basis"] == "stated"
-    path = first["challenges"][0]["theirs"][0]
+    assert first["tier"] == "team" and first["basis"] == "stated"  # a team-mate first
+    assert first["shared"][0]["kind"] == "team"
+    path = first["shared"][0]["theirs"][0]
     assert path["basis"] == "stated" and path["nodes"][0] == first["partner"]
 
 
@@ -211,11 +214,12 @@ def test_collaborators_page_lists_ranked_partners_with_why_evidence_and_basis(
     html = client.get(f"/collaborators?partner={AIR}&limit=5").get_data(as_text=True)
     ranked = section(html, 'data-role="ranked"')
     assert parse(ranked).partners == [c.partner for c in expected]
-    assert "works on 3 of the same challenges" in ranked  # the why sentence
-    assert "Evidence: 3 shared challenges" in ranked
-    assert "via a project team" in ranked and "WORKS_ON" in ranked
+    assert escape(expected[0].why) in ranked  # the why sentence
+    assert "is on your project team" in expected[0].why
+    n = len(expected[0].shared)
+    assert f"Evidence: {n} thing{'s' if n != 1 else ''} in common" in ranked
+    assert "through a project team" in ranked and "MEMBER_OF" in ranked
     assert 'class="basis basis-stated"' in ranked
-    assert "Catalyst" in ranked  # the shared challenges are catalysts
     assert 'value="American Institutes for Research"' in html  # the form keeps the partner
 
 
@@ -300,10 +304,11 @@ def test_stated_and_inferred_links_are_told_apart_and_can_be_left_out(odd: Flask
     assert "formula-partner" not in {p["partner"] for p in stated["on_each"][STATE]}
 
     row = {r["challenge"]: r for r in odd.get("/api/gaps").get_json()["ranked"]}[STATE]
-    assert row["partners"] == {"stated": 1, "inferred": 1, "total": 2}
+    # stated: the focus area's funder; inferred: formula-partner
+    assert row["partners"] == {"stated": 2, "inferred": 1, "total": 3}
     assert row["commitments"] == {"stated": 0, "inferred": 1, "total": 1}
     row0 = {r["challenge"]: r for r in odd.get("/api/gaps?inferred=0").get_json()["ranked"]}
-    assert row0[STATE]["partners"]["total"] == 1
+    assert row0[STATE]["partners"]["total"] == 2
 
     html = odd.get("/gaps").get_data(as_text=True)
     assert "+1 inferred" in html
@@ -369,15 +374,40 @@ def test_gaps_page_shows_lacks_formula_chart_ranking_crowded_and_matrix(
     chart = section(html, 'aria-labelledby="chart-h"')
     assert "<svg" in chart and "</svg>" in chart and "<script" not in chart
     assert f'href="/challenges/{STATE}"' in chart  # markers link to their challenge
-    assert parse(section(html, 'aria-labelledby="rank-h"')).ids == [
-        r.challenge for r in report.ranked
-    ]
+    ranking = section(html, 'aria-labelledby="rank-h"')
+    assert parse(ranking).ids == [r.challenge for r in report.ranked]
+    # The ranking comes first, the formula after; every row opens who works nearby.
+    assert html.index('id="rank-h"') < html.index('id="formula-h"')
+    assert html.index('id="rank-h"') < html.index('id="lacks-h"')
+    for r in report.ranked:
+        assert f'href="/challenges/{r.challenge}?suggested=1#nearby"' in ranking
+    tied = [r for r in report.ranked if r.tie]
+    assert tied and tied[0].tie in ranking and "Ties:" in ranking
     crowded = section(html, 'aria-labelledby="crowded-h"')
     assert crowded.index(report.crowded[0].challenge) < crowded.index(report.crowded[1].challenge)
     matrix = section(html, 'aria-labelledby="matrix-h"')
     cells = [h for h in parse(matrix).links if h.startswith("/gaps/cell?")]
     expected = theme_sector_matrix(g)
     assert len(cells) == len([k for k, v in expected.cells.items() if v])
+
+
+def test_a_challenge_page_says_who_works_nearby(client: FlaskClient, shared_store: Store) -> None:
+    g = shared_store.snapshot()
+    top = gaps(g).ranked[0]
+    near = nearby(g, top.challenge)
+    html = client.get(f"/challenges/{top.challenge}?suggested=1").get_data(as_text=True)
+    part = section(html, 'aria-labelledby="nearby-h"')
+    assert 'id="nearby"' in html
+    assert f"On other challenges of the same theme ({len(near.siblings)})" in part
+    assert f"On the theme as a whole ({len(near.theme_wide)})" in part
+    assert f"Suggested by their commitments&#39; words ({len(near.suggested)})" in part
+    assert near.siblings and f'href="/partners/{near.siblings[0].partner}"' in part
+    # Without ?suggested=1 the page skips the suggestion model and offers it as a link.
+    plain = section(
+        client.get(f"/challenges/{top.challenge}").get_data(as_text=True),
+        'aria-labelledby="nearby-h"',
+    )
+    assert "Suggested by" not in plain and 'data-role="suggested"' in plain
 
 
 def test_every_matrix_cell_drills_down_to_exactly_its_partners(

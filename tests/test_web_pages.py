@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask.testing import FlaskClient
 
-from graph import coverage
+from graph import addressing, addressing_stats, coverage
 from graph.backends import open_store
 from graph.settings import Settings
 from graph.store.base import Store
@@ -34,6 +34,7 @@ PAGES = [
     "/partners?q=science&sort=-challenges&per_page=5&page=2",
     f"/partners/{AIR}",
     "/explore",
+    "/explore?all=1",
     f"/explore?center={COLLAB}&depth=2&kinds=Challenge,Partner&inferred=0",
     "/search?q=math",
     "/nodes/keystone-1",
@@ -51,7 +52,7 @@ def add_xss_partner(folder: Path) -> None:
         )
     with (folder / "commitments.csv").open("a", encoding="utf-8") as f:
         f.write(
-            'commitment-xss-1,"<img src=x onerror=alert(6)>",<script>alert(5)</script>,'
+            'commitment-xss-1,"<img src=x onerror=alert(6)>",,<script>alert(5)</script>,'
             "100Kin10,,,,https://example.org/xss\n"
         )
     with (folder / "relationships.csv").open("a", encoding="utf-8") as f:
@@ -109,17 +110,20 @@ def test_overview_shows_counts_with_the_coverage_line_themes_and_catalysts(
     main = html[html.index("<main") : html.index("</main>")]
     assert line in main
     assert "192</span> partners" in main
+    said = addressing_stats(shared_store.snapshot()).line.replace("'", "&#39;")
+    assert said in main and "of 192 partners address part of the map" in said
     assert main.count('href="/themes/theme-') == 7
     assert f'href="/challenges/{COLLAB}"' in main
 
 
 def test_challenge_page_shows_who_addresses_it_with_evidence_and_basis(
-    client: FlaskClient,
+    client: FlaskClient, shared_store: Store
 ) -> None:
     html = client.get(f"/challenges/{COLLAB}").get_data(as_text=True)
-    assert "Who addresses it (22 partners)" in html
+    on_it = len(addressing(shared_store.snapshot(), challenge=COLLAB))
+    assert f"Who addresses it ({on_it} partners)" in html
     assert f'href="/partners/{AIR}"' in html
-    assert "via a project team and focus area" in html
+    assert "through a project team" in html and "does the work" in html
     assert 'class="basis basis-inferred"' in html
     assert "Catalyst" in html
     assert 'data-role="data"' in html and 'data-role="table"' in html
@@ -145,8 +149,8 @@ def test_partner_directory_searches_filters_sorts_and_paginates(client: FlaskCli
     assert "1 partner matches" in html and f'href="/partners/{AIR}"' in html
     html = client.get("/partners?addresses_catalyst=1&sort=-challenges").get_data(as_text=True)
     assert 'aria-sort="descending"' in html
-    html = client.get("/partners?sector=Museum%2FScience-Rich+Institution").get_data(as_text=True)
-    assert "7 partners match" in html
+    html = client.get("/partners?sector=museum+or+science+centre").get_data(as_text=True)
+    assert "17 partners match" in html  # sectors.csv: 7 stated, 10 curated
 
 
 def test_search_page_groups_results_by_kind(client: FlaskClient) -> None:
@@ -260,3 +264,37 @@ def test_no_graph_loaded_is_a_503_page_that_says_what_to_do(tmp_path: Path) -> N
     response = client.get("/")
     assert response.status_code == 503
     assert "gcx load" in response.get_data(as_text=True)
+
+
+def _outside_disclosures(html: str) -> str:
+    return re.sub(r"<details.*?</details>", "", html, flags=re.S)
+
+
+@pytest.mark.parametrize(
+    ("url", "note"),
+    [
+        ("/partners/academy-for-urban-school-leadership", "page filter: commitment="),
+        ("/partners/agile-mind", "(EdSurge, July 2017)"),
+        ("/challenges/catalyst-relevant-professional-growth-during-the-school-day", "stored pages"),
+        ("/nodes/activity-collaboration-grant-125", "text rendered from HTML"),
+    ],
+)
+def test_harvest_and_matching_notes_sit_behind_sources_and_notes(
+    client: FlaskClient, url: str, note: str
+) -> None:
+    html = client.get(url).get_data(as_text=True)
+    main = html[html.index("<main") : html.index("</main>")]
+    assert note in main and "Sources and notes" in main
+    assert note not in _outside_disclosures(main)
+
+
+def test_commitments_show_their_short_title_and_partners_their_theme_level_work(
+    client: FlaskClient,
+) -> None:
+    html = client.get("/partners/academy-for-urban-school-leadership").get_data(as_text=True)
+    assert "<h3>Prepare and support 100 new, high-quality STEM teachers by 2016\u2026" in html
+    html = client.get("/partners/aspire-teacher-residency").get_data(as_text=True)
+    part = html[html.index("Themes it addresses as a whole") :]
+    assert 'href="/themes/theme-preparation"' in part and "by its own description" in part
+    assert "judged" in part  # a curated link says it was judged
+    assert "nonprofit" in html or "higher education" in html  # its sector

@@ -306,7 +306,10 @@ def test_a_result_with_nodes_and_relationships_carries_a_picture(client: FlaskCl
     node = next(n for n in graph["nodes"] if n["id"] == PARTNER)
     assert node["url"] == f"/partners/{PARTNER}"
     assert {"x", "y", "label", "title", "color", "shape"} <= set(node)
-    assert graph["legend"]["themes"]
+    # The legend, like every picture's, names the kinds and only the themes in view: a
+    # partner and its teams show no theme colour.
+    kinds = {k["kind"] for k in graph["legend"]["kinds"]}
+    assert {"Partner", "ProjectTeam"} <= kinds and graph["legend"]["themes"] == []
 
 
 def test_a_path_draws_its_nodes_and_relationships(client: FlaskClient) -> None:

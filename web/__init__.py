@@ -26,7 +26,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     ``test_config`` may set ``GCX_SETTINGS`` (a :class:`graph.Settings`) or ``GCX_STORE``
     (an open :class:`graph.Store`, which the app then never closes); otherwise settings
-    come from the environment (``graph.settings``).
+    come from the environment (``graph.settings``). ``GCX_WARM`` (on when there is no
+    ``test_config``, as under gunicorn) warms the query console at start (``web.db.warm``).
     """
     app = Flask(__name__)
     app.config.from_mapping(
@@ -36,6 +37,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         GCX_SETTINGS=None,
         GCX_STORE=None,
+        GCX_WARM=test_config is None,
     )
     if test_config is not None:
         app.config.from_mapping(test_config)

@@ -1,4 +1,6 @@
-"""Challenge pages: the list, and each challenge with who addresses it and the evidence.
+"""Challenge pages: the list, and each challenge with who addresses it and the evidence,
+and who works nearby (``#nearby``: same theme, the theme as a whole; with ``suggested=1``
+also the commitments the suggestion model matches, which costs a text-model pass).
 
 ``/challenges?theme=&catalyst=0|1`` and ``/challenges/<id>?inferred=0|1`` are the pages;
 ``/api/challenges`` and ``/api/challenges/<id>`` their JSON twins, each pair from one
@@ -12,7 +14,7 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template
 from werkzeug.wrappers import Response
 
-from graph.analyses import coverage
+from graph.analyses import coverage, nearby
 from graph.views import SubgraphRequest, challenge_detail, challenge_list, theme_colours
 from web.db import get_info, get_snapshot
 from web.params import get_bool, get_choice
@@ -21,6 +23,9 @@ from web.render import graph_block, linked
 __all__ = ["bp"]
 
 bp = Blueprint("challenges", __name__)
+
+#: Partners shown per "who works nearby" group (the rest are counted).
+NEARBY_SHOWN = 12
 
 
 def _list_view() -> dict[str, Any]:
@@ -60,6 +65,13 @@ def _detail(node_id: str) -> dict[str, Any]:
     return challenge_detail(get_snapshot(), node_id, include_inferred=inferred)
 
 
+def _nearby(node_id: str) -> Any:
+    """Who works near the challenge (``suggested=1``: with the suggestion model's matches)."""
+    inferred = bool(get_bool("inferred", True))
+    asked = bool(get_bool("suggested", False))
+    return nearby(get_snapshot(), node_id, include_inferred=inferred, suggestions=asked)
+
+
 @bp.get("/challenges/<node_id>")
 def show(node_id: str) -> str:
     view = _detail(node_id)
@@ -67,10 +79,12 @@ def show(node_id: str) -> str:
     return render_template(
         "challenge.html",
         view=view,
+        nearby=_nearby(node_id),
+        nearby_shown=NEARBY_SHOWN,
         graph=graph_block(get_snapshot(), args, "Its neighbourhood and who addresses it"),
     )
 
 
 @bp.get("/api/challenges/<node_id>")
 def api_show(node_id: str) -> Response:
-    return jsonify(_detail(node_id))
+    return jsonify({**_detail(node_id), "nearby": _nearby(node_id).to_dict()})

@@ -8,6 +8,7 @@ reload is picked up by the next request, without a restart.
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from functools import lru_cache
 from typing import Any
@@ -17,7 +18,7 @@ from flask import Flask, current_app, g
 from graph import Settings, Snapshot, Store, StoreInfo, coverage, load_settings, open_store
 from graph.views import prepare
 
-__all__ = ["get_info", "get_snapshot", "get_store", "init_app"]
+__all__ = ["get_info", "get_snapshot", "get_store", "init_app", "warm"]
 
 _lock = threading.Lock()
 
@@ -86,8 +87,28 @@ def provenance() -> dict[str, Any] | None:
     }
 
 
+def warm(app: Flask) -> threading.Thread:
+    """Open the store and run one console query in the background, now.
+
+    The console's first query otherwise pays for starting a worker process and opening
+    the database in it (about 2 s); after this, it costs what later ones cost. Best
+    effort: a failure here only means the first query warms the worker itself.
+    """
+
+    def run() -> None:
+        with app.app_context(), contextlib.suppress(Exception):
+            app.extensions["gcx_warm"] = get_store().query("RETURN 1 AS ready", {})
+
+    thread = threading.Thread(target=run, name="gcx-warm", daemon=True)
+    thread.start()
+    return thread
+
+
 def init_app(app: Flask) -> None:
-    """Give every template the footer's provenance and the navigation."""
+    """Give every template the footer's provenance and the navigation; with ``GCX_WARM``
+    (``gcx serve``, gunicorn's ``create_app()``), warm the console at start."""
+    if app.config.get("GCX_WARM"):
+        warm(app)
 
     @app.context_processor
     def _inject() -> dict[str, Any]:

@@ -17,7 +17,7 @@ from typing import Any
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from graph import GraphUnavailable, NotFound, QueryError
+from graph import ConsoleBusy, GraphUnavailable, NotFound, QueryError
 
 __all__ = [
     "BadRequest",
@@ -100,6 +100,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def _not_found(exc: NotFound) -> Response:
         return _respond(404, "Not Found", str(exc))
+
+    @app.errorhandler(ConsoleBusy)
+    def _busy(exc: ConsoleBusy) -> Response:
+        response = _respond(503, "Service Unavailable", str(exc))
+        response.headers["Retry-After"] = "2"
+        return response
 
     @app.errorhandler(GraphUnavailable)
     def _unavailable(exc: GraphUnavailable) -> Response:

@@ -1,11 +1,13 @@
 """The Explore builder: centres, depth, kinds and inferred links, all in the URL.
 
 ``/explore?center=ID&center=ID&depth=2&kinds=Partner,Challenge&inferred=0`` draws that
-subgraph; ``add=TEXT`` (the type-ahead box without script) resolves TEXT to a node and
-redirects to the canonical URL. The same arguments (one parser, ``web.render.subgraph_args``)
-give its JSON twin ``/api/subgraph``, its downloads (``/api/subgraph?format=graphml|gexf|
-csv|json``, handed to ``graph.export``, which neutralises spreadsheet formulas in CSV
-cells) and ``/explore/export.html``, a standalone HTML file.
+subgraph; with no centre it opens on a guided start (the themes with their challenges and
+catalysts, and a search box), and ``all=1`` draws the whole graph; ``add=TEXT`` (the
+type-ahead box without script) resolves TEXT to a node and redirects to the canonical URL.
+The same arguments (one parser, ``web.render.subgraph_args``) give its JSON twin
+``/api/subgraph``, its downloads (``/api/subgraph?format=graphml|gexf|csv|json``, handed to
+``graph.export``, which neutralises spreadsheet formulas in CSV cells) and
+``/explore/export.html``, a standalone HTML file.
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from werkzeug.wrappers import Response as BaseResponse
 from graph import LIMITS, Snapshot
 from graph.analyses import ExportFormat
 from graph.analyses import export as export_graph
-from graph.views import KIND_ORDER, SubgraphRequest, card, resolve
+from graph.views import KIND_ORDER, SubgraphRequest, card, overview, resolve, theme_detail
 from web.db import get_snapshot
-from web.params import get_choice, get_str
+from web.params import get_bool, get_choice, get_str
 from web.render import VIS_DIR, graph_block, graph_json, graph_payload, subgraph_args
 
 __all__ = ["bp"]
@@ -42,16 +44,32 @@ def index() -> str | BaseResponse:
         return _with_center(args, resolve(g, add))
     centers = [card(g, c) for c in args.centers]
     names = [str(c["name"]) for c in centers]
-    heading = "Around " + ", ".join(names) if names else "The graph"
+    whole = not centers and bool(get_bool("all", False))
+    heading = "Around " + ", ".join(names) if names else "The whole graph"
+    start = _guided_start(g) if not centers and not whole else None
     return render_template(
         "explore.html",
         args=args,
-        graph=graph_block(g, args, heading, explore_link=False),
+        graph=None if start else graph_block(g, args, heading, explore_link=False),
+        start=start,
+        whole=whole,
         centers=centers,
         all_kinds=KIND_ORDER,
         max_depth=LIMITS.subgraph_depth,
         max_nodes=LIMITS.subgraph_nodes,
     )
+
+
+def _guided_start(g: Snapshot) -> dict[str, Any]:
+    """Where to start without a centre: the catalysts, each theme with its challenges."""
+    view = overview(g)
+    return {
+        "themes": [
+            {**t, "challenges": theme_detail(g, t["id"])["challenges"]} for t in view["themes"]
+        ],
+        "catalysts": view["catalysts"],
+        "nodes": sum(view["counts"].values()),
+    }
 
 
 def _with_center(args: SubgraphRequest, node_id: str) -> BaseResponse:

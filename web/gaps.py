@@ -29,6 +29,7 @@ from graph.analyses import (
     coverage,
     gaps,
     leverage_chart_svg,
+    theme_addressing,
     theme_sector_matrix,
 )
 from graph.views import card, of_kind
@@ -124,7 +125,8 @@ def _filters(theme: str | None, inferred: bool) -> dict[str, Any]:
 def cell_partners(
     g: Snapshot, matrix: CoverageMatrix, theme: str | None, sector: str, inferred: bool
 ) -> list[dict[str, Any]]:
-    """The partners behind one cell, each with the challenges in the row that put it there."""
+    """The partners behind one cell, each with the challenges in the row that put it there
+    (or the theme itself, for a partner that addresses the theme as a whole)."""
     ids = matrix.cells.get((theme, sector), ())
     themed: dict[str, set[str]] = defaultdict(set)
     for c, t, key, data in g.edges(keys=True, data=True):
@@ -138,6 +140,10 @@ def cell_partners(
         in_row = theme in themed.get(a.challenge, set()) if theme else not themed.get(a.challenge)
         if in_row:
             on[a.partner].append({"challenge": card(g, a.challenge), "basis": a.basis})
+    if theme is not None:  # the theme as a whole (theme-level addressing) is in its row
+        for ta in theme_addressing(g, include_inferred=inferred, theme=theme):
+            if ta.partner in wanted:
+                on[ta.partner].append({"challenge": card(g, theme), "basis": ta.basis})
     out = []
     for p in ids:
         items = sorted(on[p], key=lambda x: x["challenge"]["name"].casefold())

@@ -1,7 +1,9 @@
-"""The overview: what the map is, counts with coverage, the themes and catalysts.
+"""The overview: what the map is, counts with coverage, who addresses how much of it (in
+words), the themes and catalysts.
 
 ``/`` is the page; ``/api/stats`` its JSON twin (the store's version and counts, the
-coverage, the dataset's metadata and the catalysts), from the same view model.
+coverage, the addressing figures, the dataset's metadata and the catalysts), from the same
+view model.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from typing import Any
 from flask import Blueprint, jsonify, render_template
 from werkzeug.wrappers import Response
 
-from graph.analyses import coverage, describe
+from graph.analyses import addressing_stats, coverage, describe
 from graph.views import overview
 from web.db import get_info, get_snapshot
 from web.render import linked
@@ -22,13 +24,16 @@ bp = Blueprint("overview", __name__)
 
 
 def _view() -> dict[str, Any]:
-    """The overview of this request's graph, its coverage and the store's description."""
+    """The overview of this request's graph, its coverage, who addresses how much of it,
+    and the store's description."""
     info = get_info()
+    g = get_snapshot()
     return {
-        "view": overview(get_snapshot()),
+        "view": overview(g),
         "coverage": coverage(info),
+        "addressing": addressing_stats(g),
         "meta": info.meta,
-        "store": describe(info),
+        "store": describe(info, g),
     }
 
 

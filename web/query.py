@@ -19,7 +19,6 @@ import csv
 import io
 import json
 import math
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,6 +27,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from graph import EXAMPLES, LIMITS, Audience, QueryError, QueryResult, Snapshot, Store
 from graph.analyses import csv_safe
+from graph.console import cell_text, is_node, walk
 from graph.views import Subgraph, legend, to_vis
 from web.db import get_snapshot, get_store
 from web.errors import BadRequest
@@ -141,7 +141,10 @@ def _parse_body() -> ConsoleRequest:
         data = b"x" * (MAX_BODY + 1)
     if len(data) > MAX_BODY:
         raise BadRequest(f"the request body must be at most {MAX_BODY:,} bytes")
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:
+        raise BadRequest("the JSON body is nested too deeply") from None
     if not isinstance(body, dict):
         raise BadRequest('the body must be a JSON object: {"query": "...", "params": {...}}')
     unknown = sorted(set(body) - set(_FIELDS))
@@ -194,6 +197,8 @@ def _parse_url(*, need_query: bool) -> tuple[ConsoleRequest | None, str, str]:
         params = _params(json.loads(params_text)) if params_text else {}
     except json.JSONDecodeError as exc:
         raise _Inline(f"params is not valid JSON: {exc.msg} (column {exc.colno})") from None
+    except RecursionError:
+        raise _Inline("params is nested too deeply") from None
     except BadRequest as exc:
         raise _Inline(exc.message) from None
     return (
@@ -210,41 +215,23 @@ class _Inline(BadRequest):
 # -- results ---------------------------------------------------------------------------
 
 
-def _walk(value: Any) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every node (``("node", ...)``) and relationship (``("rel", ...)``) in a value.
-
-    Both stores give nodes as ``{"_label", "id", ...}``, relationships as ``{"_type",
-    "_source", "_target", ...}`` and paths as ``{"_NODES": [...], "_RELS": [...]}``.
-    """
-    if isinstance(value, dict):
-        if "_label" in value and isinstance(value.get("id"), str):
-            yield "node", value
-        elif "_type" in value and "_source" in value and "_target" in value:
-            yield "rel", value
-        else:
-            for v in value.values():
-                yield from _walk(v)
-    elif isinstance(value, list):
-        for v in value:
-            yield from _walk(v)
-
-
 def graph_of(g: Snapshot, rows: list[list[Any]]) -> dict[str, Any] | None:
     """The nodes and relationships a result holds, as a vis-network payload (or None).
 
     Nodes are matched to the snapshot by ``id`` (so they get the explorer's colours,
     tooltips and page links); a relationship is drawn, with both its ends, when the result
-    names its ends (``_source``/``_target``: the stores give them when the result holds
-    the end nodes). At most :data:`graph.settings.LIMITS` ``subgraph_nodes`` nodes are drawn.
+    names its ends (``source``/``target``: the stores give them when the result holds
+    the end nodes; graph/console/results.py). At most :data:`graph.settings.LIMITS`
+    ``subgraph_nodes`` nodes are drawn.
     """
     order: dict[str, None] = {}
     edges: dict[tuple[str, str, str], None] = {}
-    for kind, item in _walk(rows):
-        if kind == "node":
-            if item["id"] in g:
+    for item in walk(rows):
+        if is_node(item):
+            if isinstance(item["id"], str) and item["id"] in g:
                 order.setdefault(item["id"], None)
             continue
-        u, v, t = str(item["_source"]), str(item["_target"]), str(item["_type"])
+        u, v, t = str(item["source"]), str(item["target"]), str(item["rel_type"])
         if u in g and v in g and g.has_edge(u, v, key=t):
             order.setdefault(u, None)
             order.setdefault(v, None)
@@ -263,35 +250,7 @@ def graph_of(g: Snapshot, rows: list[list[Any]]) -> dict[str, Any] | None:
 
 
 def _has_graph_values(rows: list[list[Any]]) -> bool:
-    return next(_walk(rows), None) is not None
-
-
-def cell_text(value: Any) -> str:
-    """How the results table shows a value (``static/query.js`` shows it the same way).
-
-    >>> cell_text(None), cell_text(True), cell_text(["a", 2]), cell_text({"_label": "Theme",
-    ...     "id": "t", "name": "Growth"})
-    ('null', 'true', 'a, 2', 'Theme: Growth')
-    """
-    if value is None:
-        return "null"
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    if isinstance(value, list):
-        return ", ".join(cell_text(v) for v in value)
-    if isinstance(value, dict):
-        if "_label" in value:
-            return f"{value['_label']}: {value.get('name', value.get('id', ''))}"
-        if "_type" in value:
-            ends = value.get("_source", "?"), value.get("_target", "?")
-            return f"({ends[0]})-[:{value['_type']}]->({ends[1]})"
-        if "_NODES" in value:
-            return " — ".join(cell_text(n) for n in value.get("_NODES", []))
-    return json.dumps(value, ensure_ascii=False)
+    return next(walk(rows), None) is not None
 
 
 def _payload(req: ConsoleRequest, result: QueryResult) -> dict[str, Any]:
@@ -300,6 +259,7 @@ def _payload(req: ConsoleRequest, result: QueryResult) -> dict[str, Any]:
         "columns": result.columns,
         "rows": result.rows,
         "truncated": result.truncated,
+        "notice": result.notice or None,
         "elapsed_ms": round(result.elapsed_ms, 1),
         "max_rows": req.max_rows,
         "graph": graph,
@@ -419,7 +379,7 @@ def index() -> tuple[str, int]:
 
     def link_of(value: Any) -> str | None:
         # a node cell links to the node's page when the picture holds it
-        if isinstance(value, dict) and "_label" in value:
+        if is_node(value):
             return urls.get(value.get("id"))
         return None
 

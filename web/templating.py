@@ -1,9 +1,10 @@
 """Template settings, filters and globals every page shares.
 
-Autoescaping is on for every template whatever its extension; ``kind_label`` and
-``node_url`` come from the one kind table (``graph.views.KINDS``); ``gcx_config`` is the JSON
-the browser scripts read (each kind's words and colours, every limit), rendered once in
-``base.html`` as ``<script type="application/json" id="gcx-config">``.
+Autoescaping is on for every template whatever its extension; ``kind_label``,
+``rel_phrase`` and ``node_url`` come from the one kind and relationship tables
+(``graph.views.KINDS``, ``REL_PHRASES``); ``gcx_config`` is the JSON the browser scripts
+read (each kind's words and colours, every limit), rendered once in ``base.html`` as
+``<script type="application/json" id="gcx-config">``.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, request, url_for
 
-from graph.views import client_config, kind_label
+from graph.views import client_config, kind_label, rel_phrase
 from web.render import node_url
 
 __all__ = ["init_app", "safe_url", "url_with"]
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     app.add_template_filter(kind_label)
+    app.add_template_filter(rel_phrase)
     app.add_template_filter(safe_url)
     app.add_template_filter(node_url)
     app.add_template_global(url_with)

@@ -6,22 +6,35 @@ inside; ``graph.analyses.suggest`` is the one exception: it loads scikit-learn (
 its callers import it lazily, when they suggest.
 """
 
-from graph.analyses.addressing import Addressing, EvidencePath, addressing, partners_addressing
+from graph.analyses.addressing import (
+    Addressing,
+    AddressingStats,
+    EvidencePath,
+    ThemeAddressing,
+    addressing,
+    addressing_stats,
+    partners_addressing,
+    theme_addressing,
+)
 from graph.analyses.chart import leverage_chart_svg
-from graph.analyses.collaborators import Collaborator, Cover, collaborators, cover
+from graph.analyses.collaborators import Collaborator, Cover, Shared, collaborators, cover
 from graph.analyses.coverage import Coverage, coverage, describe
 from graph.analyses.export import ExportFormat, csv_safe, export, write_export
 from graph.analyses.gaps import (
+    TIE_RULE,
     WEIGHTS,
     CoverageMatrix,
     GapReport,
     gaps,
     theme_sector_matrix,
 )
+from graph.analyses.nearby import Nearby, NearbyPartner, nearby, nearby_counts
 
 __all__ = [
+    "TIE_RULE",
     "WEIGHTS",
     "Addressing",
+    "AddressingStats",
     "Collaborator",
     "Cover",
     "Coverage",
@@ -29,7 +42,12 @@ __all__ = [
     "EvidencePath",
     "ExportFormat",
     "GapReport",
+    "Nearby",
+    "NearbyPartner",
+    "Shared",
+    "ThemeAddressing",
     "addressing",
+    "addressing_stats",
     "collaborators",
     "cover",
     "coverage",
@@ -38,7 +56,10 @@ __all__ = [
     "export",
     "gaps",
     "leverage_chart_svg",
+    "nearby",
+    "nearby_counts",
     "partners_addressing",
+    "theme_addressing",
     "theme_sector_matrix",
     "write_export",
 ]

@@ -1,12 +1,30 @@
-"""Who addresses which challenge, and the evidence for it, computed over a snapshot.
+"""Who addresses which challenge (or theme), and the evidence for it, over a snapshot.
 
-A partner *addresses* a challenge when one of two paths joins them::
+A partner *addresses* a challenge or a theme when an evidence path joins them. Every
+thread the data holds counts, each with the partner's **role** on it::
 
-    (Partner)-[:MADE]->(Commitment)-[:ADDRESSES]->(Challenge)
-    (Partner)-[:MEMBER_OF]->(ProjectTeam)-[:WORKS_ON]->(FocusArea)-[:TARGETS]->(Challenge)
+    via          path                                                         role
+    commitment   (Partner)-[:MADE]->(Commitment)-[:ADDRESSES]->(target)       does the work
+    project_team (Partner)-[:MEMBER_OF]->(ProjectTeam)-[:WORKS_ON]->
+                     (FocusArea)-[:TARGETS]->(Challenge)                      does the work
+                 (Partner)-[:MEMBER_OF]->(ProjectTeam)-[:CITES|ADDRESSES]->(target)
+    funds        (Partner)-[:FUNDS]->(FocusArea)-[:TARGETS]->(Challenge)      funds it
+    activity     (Partner)-[:TOOK_PART_IN]->(Activity)-[:CONCERNS|ADDRESSES]->(target)
+                 (... Activity)-[:CONCERNS]->(FocusArea)-[:TARGETS]->(Challenge)
+                                                                role by the activity's type
+    partner      (Partner)-[:ADDRESSES]->(target)   (its own description)  does the work
 
-A path is *stated* when every relationship on it is stated, and *inferred* otherwise;
-a partner-challenge pair is stated when at least one of its paths is.
+``target`` is a Challenge or a Theme. A path to a theme is **theme-level** addressing
+(the work is within the theme, its specific challenge not among the loaded ones): it is
+kept apart (:func:`theme_addressing`) and never counted as a specific challenge. An
+activity's role comes from its ``activity_type`` (:data:`ACTIVITY_ROLES`): a grantee or an
+organisation named as working on a challenge does the work, a funders' pledge funds it, a
+local adoption of the framework convenes it, a summit session or presented solution
+presents it.
+
+A path is *stated* when every relationship on it is stated, and *inferred* otherwise; it
+is *curated* when one of its links was judged item by item (``method: curated``,
+``curation.csv``). A partner-target pair is stated when at least one of its paths is.
 """
 
 from __future__ import annotations
@@ -16,35 +34,115 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from graph.data import Snapshot
-from graph.model import NodeKind, RelType
+from graph.model import CURATED, NodeKind, RelType
 
-__all__ = ["Addressing", "EvidencePath", "addressing", "partners_addressing"]
+__all__ = [
+    "ACTIVITY_ROLES",
+    "ROLES",
+    "Addressing",
+    "AddressingStats",
+    "EvidencePath",
+    "ThemeAddressing",
+    "addressing",
+    "addressing_stats",
+    "partners_addressing",
+    "theme_addressing",
+]
 
-_PATHS: tuple[tuple[str, tuple[tuple[RelType, NodeKind], ...]], ...] = (
-    ("commitment", ((RelType.MADE, NodeKind.COMMITMENT), (RelType.ADDRESSES, NodeKind.CHALLENGE))),
+DOES, FUNDS, CONVENES, PRESENTS = "does the work", "funds it", "convenes it", "presents it"
+#: The partner's role on an evidence path, strongest first.
+ROLES = (DOES, FUNDS, CONVENES, PRESENTS)
+
+#: An activity's ``activity_type`` -> the role of the partners that took part in it.
+ACTIVITY_ROLES: dict[str, str] = {
+    "challenge_grant_winner": DOES,
+    "collaboration_grant": DOES,
+    "fellowship_participant_challenge_area": DOES,
+    "organization_stated_working_on_challenges": DOES,
+    "funder_pledge_for_grand_challenges": FUNDS,
+    "grand_challenges_adopted_locally": CONVENES,
+    "summit_session_on_grand_challenge_themes": PRESENTS,
+    "partner_solution_presented_for_grand_challenge": PRESENTS,
+    "partner_idea_referencing_grand_challenges": PRESENTS,
+}
+
+K, R = NodeKind, RelType
+_END = (K.CHALLENGE, K.THEME)
+_Step = tuple[tuple[RelType, ...], tuple[NodeKind, ...]]
+#: A path being walked: its nodes, relationship types, bases and methods so far.
+Partial = tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...], tuple[str | None, ...]]
+#: (via, steps): each step is the relationship types it may follow and the kinds it reaches.
+_PATHS: tuple[tuple[str, tuple[_Step, ...]], ...] = (
+    ("commitment", (((R.MADE,), (K.COMMITMENT,)), ((R.ADDRESSES,), _END))),
     (
         "project_team",
         (
-            (RelType.MEMBER_OF, NodeKind.PROJECT_TEAM),
-            (RelType.WORKS_ON, NodeKind.FOCUS_AREA),
-            (RelType.TARGETS, NodeKind.CHALLENGE),
+            ((R.MEMBER_OF,), (K.PROJECT_TEAM,)),
+            ((R.WORKS_ON,), (K.FOCUS_AREA,)),
+            ((R.TARGETS,), (K.CHALLENGE,)),
         ),
     ),
+    ("project_team", (((R.MEMBER_OF,), (K.PROJECT_TEAM,)), ((R.CITES, R.ADDRESSES), _END))),
+    ("funds", (((R.FUNDS,), (K.FOCUS_AREA,)), ((R.TARGETS,), (K.CHALLENGE,)))),
+    ("activity", (((R.TOOK_PART_IN,), (K.ACTIVITY,)), ((R.CONCERNS, R.ADDRESSES), _END))),
+    (
+        "activity",
+        (
+            ((R.TOOK_PART_IN,), (K.ACTIVITY,)),
+            ((R.CONCERNS,), (K.FOCUS_AREA,)),
+            ((R.TARGETS,), (K.CHALLENGE,)),
+        ),
+    ),
+    ("partner", (((R.ADDRESSES,), _END),)),
 )
+
+#: How a path reads in a sentence, by its ``via``.
+VIA_WORDS = {
+    "commitment": "through a commitment",
+    "project_team": "through a project team",
+    "funds": "by funding a focus area",
+    "activity": "through an activity",
+    "partner": "by its own description",
+}
 
 
 @dataclass(frozen=True)
 class EvidencePath:
-    """One path from a partner to a challenge: node ids (partner first) and their links."""
+    """One path from a partner to a challenge or theme: node ids (partner first), links.
+
+    ``methods`` holds each link's ``method`` (``None`` for stated links); ``role`` is
+    what the partner does on this path (one of :data:`ROLES`).
+    """
 
     via: str
     nodes: tuple[str, ...]
     rels: tuple[str, ...]
     bases: tuple[str, ...]
+    methods: tuple[str | None, ...] = ()
+    role: str = DOES
 
     @property
     def basis(self) -> str:
         return "stated" if all(b == "stated" for b in self.bases) else "inferred"
+
+    @property
+    def curated(self) -> bool:
+        """Whether a link on the path was judged item by item (``method: curated``)."""
+        return CURATED in self.methods
+
+    @property
+    def words(self) -> str:
+        """The path in words, e.g. ``through a commitment``."""
+        return VIA_WORDS.get(self.via, self.via)
+
+
+def _basis(paths: tuple[EvidencePath, ...]) -> str:
+    return "stated" if any(p.basis == "stated" for p in paths) else "inferred"
+
+
+def _roles(paths: tuple[EvidencePath, ...]) -> tuple[str, ...]:
+    found = {p.role for p in paths}
+    return tuple(r for r in ROLES if r in found)
 
 
 @dataclass(frozen=True)
@@ -57,39 +155,95 @@ class Addressing:
 
     @property
     def basis(self) -> str:
-        return "stated" if any(p.basis == "stated" for p in self.paths) else "inferred"
+        return _basis(self.paths)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        """The partner's roles over all paths, strongest first."""
+        return _roles(self.paths)
+
+
+@dataclass(frozen=True)
+class ThemeAddressing:
+    """A partner that addresses a theme as a whole (no specific challenge), with paths."""
+
+    partner: str
+    theme: str
+    paths: tuple[EvidencePath, ...]
+
+    @property
+    def basis(self) -> str:
+        return _basis(self.paths)
+
+    @property
+    def roles(self) -> tuple[str, ...]:
+        return _roles(self.paths)
+
+
+def _role(g: Snapshot, via: str, nodes: tuple[str, ...]) -> str:
+    if via == "funds":
+        return FUNDS
+    if via == "activity":
+        return ACTIVITY_ROLES.get(str(g.nodes[nodes[1]].get("activity_type")), DOES)
+    return DOES
 
 
 def _walk(g: Snapshot, start: str) -> list[EvidencePath]:
     found: list[EvidencePath] = []
     for via, steps in _PATHS:
-        frontier: list[tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = [
-            ((start,), (), ())
-        ]
-        for rtype, kind in steps:
-            nxt = []
-            for nodes, rels, bases in frontier:
+        frontier: list[Partial] = [((start,), (), (), ())]
+        for rtypes, kinds in steps:
+            types = {t.value for t in rtypes}
+            wanted = {k.value for k in kinds}
+            nxt: list[Partial] = []
+            for nodes, rels, bases, methods in frontier:
                 for _, target, key, data in g.out_edges(nodes[-1], keys=True, data=True):
-                    if key == rtype.value and g.nodes[target].get("kind") == kind.value:
-                        nxt.append(((*nodes, target), (*rels, key), (*bases, str(data["basis"]))))
+                    if key in types and g.nodes[target].get("kind") in wanted:
+                        method = data.get("method")
+                        nxt.append(
+                            (
+                                (*nodes, target),
+                                (*rels, key),
+                                (*bases, str(data["basis"])),
+                                (*methods, method if isinstance(method, str) else None),
+                            )
+                        )
             frontier = nxt
-        found.extend(EvidencePath(via, n, r, b) for n, r, b in frontier)
+        found.extend(EvidencePath(via, n, r, b, m, _role(g, via, n)) for n, r, b, m in frontier)
     return found
 
 
 @lru_cache(maxsize=8)
-def _all(g: Snapshot) -> tuple[Addressing, ...]:
-    out: list[Addressing] = []
+def _all(g: Snapshot) -> tuple[tuple[Addressing, ...], tuple[ThemeAddressing, ...]]:
+    challenges: list[Addressing] = []
+    themes: list[ThemeAddressing] = []
     for pid, attrs in g.nodes(data=True):
         if attrs.get("kind") != NodeKind.PARTNER.value:
             continue
-        by_challenge: dict[str, list[EvidencePath]] = defaultdict(list)
+        by_target: dict[str, list[EvidencePath]] = defaultdict(list)
         for path in _walk(g, pid):
-            by_challenge[path.nodes[-1]].append(path)
-        for cid in sorted(by_challenge):
-            paths = sorted(by_challenge[cid], key=lambda p: (p.basis != "stated", p.nodes))
-            out.append(Addressing(pid, cid, tuple(paths)))
-    return tuple(sorted(out, key=lambda a: (a.challenge, a.partner)))
+            by_target[path.nodes[-1]].append(path)
+        for target in sorted(by_target):
+            paths = tuple(
+                sorted(by_target[target], key=lambda p: (p.basis != "stated", p.curated, p.nodes))
+            )
+            if g.nodes[target].get("kind") == NodeKind.THEME.value:
+                themes.append(ThemeAddressing(pid, target, paths))
+            else:
+                challenges.append(Addressing(pid, target, paths))
+    return (
+        tuple(sorted(challenges, key=lambda a: (a.challenge, a.partner))),
+        tuple(sorted(themes, key=lambda a: (a.theme, a.partner))),
+    )
+
+
+def _keep(
+    paths: tuple[EvidencePath, ...], include_inferred: bool
+) -> tuple[EvidencePath, ...] | None:
+    if include_inferred:
+        return paths
+    stated = tuple(p for p in paths if p.basis == "stated")
+    return stated or None
 
 
 def addressing(
@@ -101,7 +255,8 @@ def addressing(
 ) -> list[Addressing]:
     """Every (partner, challenge) pair joined by an evidence path, with its paths.
 
-    With ``include_inferred=False`` only stated paths count. Filter by ``partner`` or
+    Theme-level addressing is not here (see :func:`theme_addressing`). With
+    ``include_inferred=False`` only stated paths count. Filter by ``partner`` or
     ``challenge`` id. Cached per (frozen) snapshot.
 
     >>> from graph.data import Node, Rel, to_networkx
@@ -111,24 +266,54 @@ def addressing(
     ...      Node(K.COMMITMENT, {"id": "m", "name": "M"}),
     ...      Node(K.CHALLENGE, {"id": "c", "name": "C"})],
     ...     [Rel(R.MADE, "p", "m", {"basis": "stated"}),
-    ...      Rel(R.ADDRESSES, "m", "c", {"basis": "inferred"})])
-    >>> [(a.partner, a.challenge, a.basis) for a in addressing(g)]
-    [('p', 'c', 'inferred')]
+    ...      Rel(R.ADDRESSES, "m", "c", {"basis": "inferred", "method": "curated"})])
+    >>> [(a.partner, a.challenge, a.basis, a.paths[0].curated) for a in addressing(g)]
+    [('p', 'c', 'inferred', True)]
     >>> addressing(g, include_inferred=False)
     []
     """
     out = []
-    for a in _all(g):
+    for a in _all(g)[0]:
         if partner is not None and a.partner != partner:
             continue
         if challenge is not None and a.challenge != challenge:
             continue
-        if not include_inferred:
-            paths = tuple(p for p in a.paths if p.basis == "stated")
-            if not paths:
-                continue
-            a = Addressing(a.partner, a.challenge, paths)
-        out.append(a)
+        paths = _keep(a.paths, include_inferred)
+        if paths is not None:
+            out.append(a if paths is a.paths else Addressing(a.partner, a.challenge, paths))
+    return out
+
+
+def theme_addressing(
+    g: Snapshot,
+    *,
+    include_inferred: bool = True,
+    partner: str | None = None,
+    theme: str | None = None,
+) -> list[ThemeAddressing]:
+    """Every (partner, theme) pair where the partner works on the theme as a whole.
+
+    >>> from graph.data import Node, Rel, to_networkx
+    >>> from graph.model import NodeKind as K, RelType as R
+    >>> g = to_networkx(
+    ...     [Node(K.PARTNER, {"id": "p", "name": "P"}),
+    ...      Node(K.ACTIVITY, {"id": "s", "name": "S", "activity_type":
+    ...           "summit_session_on_grand_challenge_themes"}),
+    ...      Node(K.THEME, {"id": "t", "name": "T"})],
+    ...     [Rel(R.TOOK_PART_IN, "p", "s", {"basis": "stated"}),
+    ...      Rel(R.CONCERNS, "s", "t", {"basis": "stated"})])
+    >>> [(a.partner, a.theme, a.roles) for a in theme_addressing(g)]
+    [('p', 't', ('presents it',))]
+    """
+    out = []
+    for a in _all(g)[1]:
+        if partner is not None and a.partner != partner:
+            continue
+        if theme is not None and a.theme != theme:
+            continue
+        paths = _keep(a.paths, include_inferred)
+        if paths is not None:
+            out.append(a if paths is a.paths else ThemeAddressing(a.partner, a.theme, paths))
     return out
 
 
@@ -140,3 +325,89 @@ def partners_addressing(g: Snapshot, *, include_inferred: bool = True) -> dict[s
     for a in addressing(g, include_inferred=include_inferred):
         out.setdefault(a.challenge, set()).add(a.partner)
     return out
+
+
+@dataclass(frozen=True)
+class AddressingStats:
+    """How much of the map the addressing relation reaches, for ``gcx stats`` and the API.
+
+    ``partners``: partners with any path (to a challenge or a theme); ``challenges``:
+    challenges with at least one partner; ``themes``: themes some partner works on as a
+    whole. ``links`` counts the relationships that end a path at a challenge or theme, by
+    how they are known: ``stated``, ``curated`` (judged item by item) and ``inferred``
+    (matched some other way).
+    """
+
+    partners: int
+    partners_total: int
+    challenges: int
+    challenges_total: int
+    themes: int
+    themes_total: int
+    links: dict[str, int]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "partners": self.partners,
+            "partners_total": self.partners_total,
+            "challenges": self.challenges,
+            "challenges_total": self.challenges_total,
+            "themes": self.themes,
+            "themes_total": self.themes_total,
+            "links": dict(self.links),
+        }
+
+    @property
+    def line(self) -> str:
+        """The figures in words, for the overview page."""
+        links = self.links
+        return (
+            f"{self.partners} of {self.partners_total} partners address part of the map: "
+            f"{self.challenges} of {self.challenges_total} challenges have at least one "
+            f"partner, and {self.themes} of {self.themes_total} themes are addressed as a "
+            f"whole. The paths end in {links['stated']} stated links, {links['curated']} "
+            f"links judged item by item from the items' own words, and {links['inferred']} "
+            "links matched by wording."
+        )
+
+
+def addressing_stats(g: Snapshot) -> AddressingStats:
+    """The addressing figures of a snapshot.
+
+    >>> from graph.data import Node, Rel, to_networkx
+    >>> from graph.model import NodeKind as K, RelType as R
+    >>> g = to_networkx(
+    ...     [Node(K.PARTNER, {"id": "p", "name": "P"}),
+    ...      Node(K.THEME, {"id": "t", "name": "T"})],
+    ...     [Rel(R.ADDRESSES, "p", "t", {"basis": "inferred", "method": "curated"})])
+    >>> s = addressing_stats(g)
+    >>> s.partners, s.themes, s.links
+    (1, 1, {'stated': 0, 'curated': 1, 'inferred': 0})
+    """
+    on_challenges, on_themes = _all(g)
+    links: dict[tuple[str, str, str], str] = {}
+    every: list[EvidencePath] = [p for a in on_challenges for p in a.paths]
+    every += [p for a in on_themes for p in a.paths]
+    for p in every:
+        last = (p.rels[-1], p.nodes[-2], p.nodes[-1])
+        method = p.methods[-1] if p.methods else None
+        if p.bases[-1] == "stated":
+            links[last] = "stated"
+        else:
+            links[last] = "curated" if method == CURATED else "inferred"
+    counts = {"stated": 0, "curated": 0, "inferred": 0}
+    for how in links.values():
+        counts[how] += 1
+
+    def total(kind: NodeKind) -> int:
+        return sum(1 for _, a in g.nodes(data=True) if a.get("kind") == kind.value)
+
+    return AddressingStats(
+        partners=len({a.partner for a in on_challenges} | {a.partner for a in on_themes}),
+        partners_total=total(NodeKind.PARTNER),
+        challenges=len({a.challenge for a in on_challenges}),
+        challenges_total=total(NodeKind.CHALLENGE),
+        themes=len({a.theme for a in on_themes}),
+        themes_total=total(NodeKind.THEME),
+        links=counts,
+    )

@@ -93,9 +93,10 @@ def _axes(f: _Frame, report: GapReport) -> list[str]:
     basis = "stated and inferred links" if report.include_inferred else "stated links only"
     title = "Leverage against partners per challenge"
     left, top, plot_w, plot_h = f.left, f.top, f.plot_w, f.plot_h
+    # role=group, not img: the points are links, and an image may not hold links (axe)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{f.width}" height="{f.height}" '
-        f'viewBox="0 0 {f.width} {f.height}" role="img" aria-labelledby="lc-title lc-desc" '
+        f'viewBox="0 0 {f.width} {f.height}" role="group" aria-labelledby="lc-title lc-desc" '
         'font-family="sans-serif" font-size="12">',
         f'<title id="lc-title">{escape(title)}</title>',
         f'<desc id="lc-desc">{escape(_describe(report))}</desc>',
@@ -139,7 +140,8 @@ def _marker(
     cx, cy = f.x_of(hands), f.y_of(lev)
     radius = 5 + 3 * math.sqrt(len(members) - 1)
     names = "; ".join(m.name for m in members)
-    tip = f"{names} \u2014 {hands} partner(s), leverage {lev:g}"
+    partners = "1 partner" if hands == 1 else f"{hands} partners"
+    tip = f"{names} \u2014 {partners}, leverage {lev:g}"
     label = _short(members[0].name) if len(members) == 1 else f"{len(members)} challenges"
     colour = "#c0392b" if any(m.catalyst for m in members) else "#2c7fb8"
     # Labels go right of the marker, or left of it in the right half; a label that

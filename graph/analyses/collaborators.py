@@ -1,71 +1,98 @@
 """The collaborator finder: who a partner could work with, why, and on what evidence.
 
-For one partner, other partners are ranked in three tiers:
+Two partners are joined by **threads**, strongest kind first:
 
-1. **Shared challenges.** Each challenge both partners address (see
-   :mod:`graph.analyses.addressing`) adds its weight
-   ``log(1 + N / n_c) x (1 + CATALYST_BONUS if a catalyst)``, where ``N``
-   is the number of partners that address any challenge and ``n_c`` the number that
-   address this one: a challenge few partners work on says more about a match than one
-   everybody works on (an IDF-like weight), and catalysts are the map's levers.
-2. **Shared focus areas** (no shared challenge): through project teams that work on the
-   focus area, or funding it; weighted ``log(1 + N / n_f)`` the same way.
-3. **Shared themes** (neither): the themes of the challenges each addresses, weighted
-   ``log(1 + N / n_t)``.
+============  =====  ===============================================================
+kind          base   the two partners ...
+============  =====  ===============================================================
+team          3.0    are on the same project team
+challenge     2.0    address the same challenge (stated or curated; any path)
+activity      1.5    took part in the same activity (co-grantees, one summit session)
+focus_area    1.0    work on the same catalyst focus area (a team on it, or funding)
+theme         0.5    work in the same theme (its challenges, or the theme as a whole)
+============  =====  ===============================================================
 
-Within a tier, a higher score ranks first; on equal scores a partner on more of the same
-project teams goes first (working together already is the strongest evidence), then by
-name and id. Every suggestion
-carries a *why* sentence and its evidence paths, each stated or inferred; with
-``include_inferred=False`` only stated paths count.
+Each thread weighs ``base x log(1 + N / n)``, where ``N`` is the number of partners with
+any thread and ``n`` the number on this team, challenge, activity, focus area or theme:
+a thing few partners share says more about a match than one everybody shares (an
+IDF-like weight). A thread known only through inferred links (on either side) counts
+``INFERRED_FACTOR`` (0.9) times: stated evidence weighs more. A shared challenge counts
+``1 + CATALYST_BONUS`` times when it is a catalyst, and ``1 + COMPLEMENT_BONUS`` times
+when the two partners' sectors differ (complementary strengths on the same problem rank
+above two of a kind). A thread that only follows from a shared team or focus area (both
+reach the challenge, focus area or theme through it) is not counted again: the team or
+focus area says it. Candidates rank by their strongest kind of thread first (a team-mate
+before anyone who only shares challenges), then by score.
 
-For a set of challenges, :func:`cover` lists the partners already on each and picks a
-small set of partners that together cover all of them. Finding the smallest such set is
-NP-hard; the greedy choice (most still-uncovered challenges first) is at most
-``ln(k) + 1`` times larger than the smallest, so the result is labelled approximate.
+The score is the sum of the threads' weights. Ties are broken by evidence: more stated
+threads, then more threads, then by name and id; two candidates share a score only when
+their evidence is alike. Every suggestion carries a *why* sentence that leads with what
+the pair shares that no other of the partner's top ten shares (:data:`WHY_CONTEXT`), and
+the evidence paths on both sides, each stated or inferred; with
+``include_inferred=False`` only stated links count.
+
+For a set of challenges, :func:`cover` (in :mod:`graph.analyses.cover`) lists the
+partners on each and picks a small set that covers them all.
 """
 
 from __future__ import annotations
 
-import heapq
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
 
-from graph.analyses.addressing import EvidencePath, addressing
+from graph.analyses.addressing import (
+    ACTIVITY_ROLES,
+    DOES,
+    EvidencePath,
+    addressing,
+    theme_addressing,
+)
+from graph.analyses.collaborator_words import LQ, RQ, how, phrases, sector_words
+from graph.analyses.cover import Cover, CoverPick, PartnerOn, cover
 from graph.data import Snapshot
 from graph.errors import NotFound
 from graph.model import NodeKind, RelType
 
 __all__ = [
+    "BASE",
     "CATALYST_BONUS",
+    "COMPLEMENT_BONUS",
+    "INFERRED_FACTOR",
+    "KINDS",
+    "WHY_CONTEXT",
     "Collaborator",
     "Cover",
     "CoverPick",
     "PartnerOn",
-    "SharedChallenge",
-    "SharedFocusArea",
-    "SharedTheme",
+    "Shared",
     "challenge_weights",
     "collaborators",
     "cover",
 ]
 
+#: Thread kinds, strongest first, and the base weight of each.
+KINDS = ("team", "challenge", "activity", "focus_area", "theme")
+BASE: dict[str, float] = {
+    "team": 3.0,
+    "challenge": 2.0,
+    "activity": 1.5,
+    "focus_area": 1.0,
+    "theme": 0.5,
+}
 #: A shared catalyst counts this much more than an ordinary challenge (+50%).
 CATALYST_BONUS = 0.5
+#: A challenge shared by partners of different sectors counts this much more (+25%).
+COMPLEMENT_BONUS = 0.25
+#: A thread known only through inferred links (matched or judged) counts this much.
+INFERRED_FACTOR = 0.9
+#: How many of the top candidates a *why* is made distinct among.
+WHY_CONTEXT = 10
 
-TIERS = ("challenge", "focus_area", "theme")
-
-# Typographic quotes around names in the *why* sentences (names may hold apostrophes).
-_LQ, _RQ = "\u2018", "\u2019"
-
-_APPROXIMATE = (
-    "Approximate: partners are picked greedily (each time, the one that covers the most "
-    "challenges still uncovered); the true smallest set can be smaller."
-)
+_Paths = tuple[EvidencePath, ...]
 
 
 def _name(g: Snapshot, node: str) -> str:
@@ -73,180 +100,186 @@ def _name(g: Snapshot, node: str) -> str:
     return value if isinstance(value, str) and value else node
 
 
+def _sector(g: Snapshot, node: str) -> str | None:
+    value = g.nodes[node].get("sector")
+    return value if isinstance(value, str) and value else None
+
+
 def _basis(paths: Iterable[EvidencePath]) -> str:
     return "stated" if any(p.basis == "stated" for p in paths) else "inferred"
 
 
-@dataclass(frozen=True)
-class SharedChallenge:
-    """A challenge both partners address: its weight and each side's evidence paths."""
-
-    challenge: str
-    name: str
-    catalyst: bool
-    partners: int
-    weight: float
-    basis: str
-    own: tuple[EvidencePath, ...]
-    theirs: tuple[EvidencePath, ...]
+def _path_dict(p: EvidencePath) -> dict[str, Any]:
+    return {
+        "via": p.via,
+        "role": p.role,
+        "nodes": list(p.nodes),
+        "rels": list(p.rels),
+        "basis": p.basis,
+        "curated": p.curated,
+    }
 
 
 @dataclass(frozen=True)
-class SharedFocusArea:
-    """A focus area both partners work on (project team or funding), with evidence paths."""
+class Shared:
+    """One thread two partners share: a team, challenge, activity, focus area or theme.
 
-    focus_area: str
-    name: str
-    partners: int
-    weight: float
-    basis: str
-    own: tuple[EvidencePath, ...]
-    theirs: tuple[EvidencePath, ...]
+    ``partners`` is how many partners are on it; ``own`` and ``theirs`` are each side's
+    evidence paths; ``complementary`` says the two sectors differ (challenges only).
+    """
 
-
-@dataclass(frozen=True)
-class SharedTheme:
-    """A theme both partners work in, with the challenges that put each side there."""
-
-    theme: str
+    kind: str
+    id: str
     name: str
     partners: int
     weight: float
     basis: str
-    own: tuple[str, ...]
-    theirs: tuple[str, ...]
+    own: _Paths
+    theirs: _Paths
+    catalyst: bool = False
+    complementary: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["own"] = [_path_dict(p) for p in self.own]
+        out["theirs"] = [_path_dict(p) for p in self.theirs]
+        return out
 
 
 @dataclass(frozen=True)
 class Collaborator:
-    """One suggested collaborator: its tier, score, reason in words and the evidence."""
+    """One suggested collaborator: its strongest thread, score, why in words, evidence."""
 
     partner: str
     name: str
+    sector: str | None
     tier: str
     score: float
     basis: str
     why: str
-    challenges: tuple[SharedChallenge, ...] = ()
-    focus_areas: tuple[SharedFocusArea, ...] = ()
-    themes: tuple[SharedTheme, ...] = ()
+    shared: tuple[Shared, ...]
+
+    def of(self, kind: str) -> tuple[Shared, ...]:
+        """The shared threads of one kind (``team``, ``challenge``, ...)."""
+        return tuple(s for s in self.shared if s.kind == kind)
+
+    @property
+    def challenges(self) -> tuple[Shared, ...]:
+        return self.of("challenge")
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON: evidence paths become dicts with their basis."""
-        out = asdict(self)
-        for group in ("challenges", "focus_areas"):
-            for item, obj in zip(out[group], getattr(self, group), strict=True):
-                item["own"] = [_path_dict(p) for p in obj.own]
-                item["theirs"] = [_path_dict(p) for p in obj.theirs]
-        return out
+        """Plain data for JSON: every thread with both sides' paths and their basis."""
+        return {
+            "partner": self.partner,
+            "name": self.name,
+            "sector": self.sector,
+            "tier": self.tier,
+            "score": self.score,
+            "basis": self.basis,
+            "why": self.why,
+            "shared": [s.to_dict() for s in self.shared],
+        }
 
 
-def _path_dict(p: EvidencePath) -> dict[str, Any]:
-    return {"via": p.via, "nodes": list(p.nodes), "rels": list(p.rels), "basis": p.basis}
+_Ranking = tuple[tuple[str, tuple[Shared, ...]], ...]
 
 
 @dataclass(frozen=True)
 class _Index:
-    """Everything the finder needs, computed once per (snapshot, include_inferred)."""
+    """Every partner's threads and who is on each thing, per (snapshot, include_inferred)."""
 
-    by_partner: dict[str, dict[str, tuple[EvidencePath, ...]]]
-    on_challenge: dict[str, set[str]]
-    focus: dict[str, dict[str, tuple[EvidencePath, ...]]]
-    on_focus: dict[str, set[str]]
-    themes: dict[str, dict[str, tuple[str, ...]]]
-    on_theme: dict[str, set[str]]
+    threads: dict[str, dict[tuple[str, str], _Paths]]
+    on: dict[tuple[str, str], frozenset[str]]
     active: int
-    weight_challenge: dict[str, float]
-    weight_focus: dict[str, float]
-    weight_theme: dict[str, float]
-    teams: dict[str, frozenset[str]]
+
+
+def _one_hop(g: Snapshot, rtype: RelType, kind: NodeKind, inferred: bool) -> list[EvidencePath]:
+    out = []
+    for p, x, key, data in g.edges(keys=True, data=True):
+        if key != rtype.value or g.nodes[x].get("kind") != kind.value:
+            continue
+        if not inferred and data.get("basis") != "stated":
+            continue
+        role = DOES
+        if kind is NodeKind.ACTIVITY:
+            role = ACTIVITY_ROLES.get(str(g.nodes[x].get("activity_type")), DOES)
+        method = data.get("method")
+        out.append(
+            EvidencePath(
+                "activity" if kind is NodeKind.ACTIVITY else "project_team",
+                (p, x),
+                (key,),
+                (str(data.get("basis")),),
+                (method if isinstance(method, str) else None,),
+                role,
+            )
+        )
+    return out
+
+
+def _focus_paths(g: Snapshot, inferred: bool) -> list[EvidencePath]:
+    """Partner -> focus area: through a team that works on it, or funding it."""
+    out = []
+    for p, x, key, data in g.edges(keys=True, data=True):
+        basis = str(data.get("basis"))
+        if key == RelType.FUNDS.value:
+            out.append(EvidencePath("funds", (p, x), (key,), (basis,), (None,), "funds it"))
+        elif key == RelType.MEMBER_OF.value:
+            for _, fa, key2, data2 in g.out_edges(x, keys=True, data=True):
+                if key2 == RelType.WORKS_ON.value:
+                    bases = (basis, str(data2.get("basis")))
+                    out.append(
+                        EvidencePath("project_team", (p, x, fa), (key, key2), bases, (None, None))
+                    )
+    return [p for p in out if inferred or p.basis == "stated"]
+
+
+@lru_cache(maxsize=16)
+def _index(g: Snapshot, include_inferred: bool) -> _Index:
+    grouped: dict[str, dict[tuple[str, str], list[EvidencePath]]] = defaultdict(
+        lambda: defaultdict(list)
+    )
+    for path in _one_hop(g, RelType.MEMBER_OF, NodeKind.PROJECT_TEAM, include_inferred):
+        grouped[path.nodes[0]][("team", path.nodes[-1])].append(path)
+    for path in _one_hop(g, RelType.TOOK_PART_IN, NodeKind.ACTIVITY, include_inferred):
+        grouped[path.nodes[0]][("activity", path.nodes[-1])].append(path)
+    for path in _focus_paths(g, include_inferred):
+        grouped[path.nodes[0]][("focus_area", path.nodes[-1])].append(path)
+    themes_of: dict[str, list[str]] = defaultdict(list)
+    for c, t, key, data in g.edges(keys=True, data=True):
+        if key == RelType.IN_THEME.value and (include_inferred or data["basis"] == "stated"):
+            themes_of[c].append(t)
+    for a in addressing(g, include_inferred=include_inferred):
+        grouped[a.partner][("challenge", a.challenge)].extend(a.paths)
+        for t in themes_of.get(a.challenge, ()):
+            grouped[a.partner][("theme", t)].extend(a.paths)
+    for ta in theme_addressing(g, include_inferred=include_inferred):
+        grouped[ta.partner][("theme", ta.theme)].extend(ta.paths)
+
+    threads = {
+        p: {
+            k: tuple(sorted(set(v), key=lambda x: (x.basis != "stated", x.nodes)))
+            for k, v in ts.items()
+        }
+        for p, ts in grouped.items()
+    }
+    on: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for p, ts in threads.items():
+        for k in ts:
+            on[k].add(p)
+    return _Index(threads, {k: frozenset(v) for k, v in on.items()}, len(threads))
+
+
+def _path_order(p: EvidencePath) -> tuple[bool, tuple[str, ...]]:
+    return (p.basis != "stated", p.nodes)
 
 
 def _idf(active: int, n: int) -> float:
     return math.log(1 + active / n) if n else 0.0
 
 
-def _focus_paths(g: Snapshot, partner: str, include_inferred: bool) -> list[EvidencePath]:
-    out: list[EvidencePath] = []
-    for _, target, key, data in g.out_edges(partner, keys=True, data=True):
-        kind = g.nodes[target].get("kind")
-        if key == RelType.FUNDS.value and kind == NodeKind.FOCUS_AREA.value:
-            out.append(EvidencePath("funds", (partner, target), (key,), (str(data["basis"]),)))
-        elif key == RelType.MEMBER_OF.value and kind == NodeKind.PROJECT_TEAM.value:
-            for _, fa, key2, data2 in g.out_edges(target, keys=True, data=True):
-                if key2 == RelType.WORKS_ON.value:
-                    out.append(
-                        EvidencePath(
-                            "project_team",
-                            (partner, target, fa),
-                            (key, key2),
-                            (str(data["basis"]), str(data2["basis"])),
-                        )
-                    )
-    if not include_inferred:
-        out = [p for p in out if p.basis == "stated"]
-    return out
-
-
-@lru_cache(maxsize=16)
-def _index(g: Snapshot, include_inferred: bool) -> _Index:
-    by_partner: dict[str, dict[str, tuple[EvidencePath, ...]]] = defaultdict(dict)
-    on_challenge: dict[str, set[str]] = defaultdict(set)
-    for a in addressing(g, include_inferred=include_inferred):
-        by_partner[a.partner][a.challenge] = a.paths
-        on_challenge[a.challenge].add(a.partner)
-
-    focus: dict[str, dict[str, tuple[EvidencePath, ...]]] = defaultdict(dict)
-    on_focus: dict[str, set[str]] = defaultdict(set)
-    for pid, attrs in g.nodes(data=True):
-        if attrs.get("kind") != NodeKind.PARTNER.value:
-            continue
-        grouped: dict[str, list[EvidencePath]] = defaultdict(list)
-        for path in _focus_paths(g, pid, include_inferred):
-            grouped[path.nodes[-1]].append(path)
-        for fa, paths in grouped.items():
-            focus[pid][fa] = tuple(sorted(paths, key=lambda p: (p.basis != "stated", p.nodes)))
-            on_focus[fa].add(pid)
-
-    theme_of: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for c, t, key, data in g.edges(keys=True, data=True):
-        if key == RelType.IN_THEME.value and (include_inferred or data["basis"] == "stated"):
-            theme_of[c].append((t, str(data["basis"])))
-    themes: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    on_theme: dict[str, set[str]] = defaultdict(set)
-    for pid, challenges in by_partner.items():
-        for c in challenges:
-            for t, _ in theme_of.get(c, ()):
-                themes[pid][t].append(c)
-                on_theme[t].add(pid)
-
-    teams: dict[str, set[str]] = defaultdict(set)
-    for p, team, key, data in g.edges(keys=True, data=True):
-        if key == RelType.MEMBER_OF.value and (include_inferred or data["basis"] == "stated"):
-            teams[p].add(team)
-
-    active = len(set(by_partner) | set(focus))
-    weight_challenge = {}
-    for c, partners in on_challenge.items():
-        bonus = 1 + CATALYST_BONUS if g.nodes[c].get("catalyst") is True else 1.0
-        weight_challenge[c] = _idf(active, len(partners)) * bonus
-    return _Index(
-        by_partner=dict(by_partner),
-        on_challenge=dict(on_challenge),
-        focus=dict(focus),
-        on_focus=dict(on_focus),
-        themes={p: {t: tuple(sorted(cs)) for t, cs in ts.items()} for p, ts in themes.items()},
-        on_theme=dict(on_theme),
-        active=active,
-        weight_challenge=weight_challenge,
-        weight_focus={f: _idf(active, len(ps)) for f, ps in on_focus.items()},
-        weight_theme={t: _idf(active, len(ps)) for t, ps in on_theme.items()},
-        teams={p: frozenset(ts) for p, ts in teams.items()},
-    )
-
-
 def challenge_weights(g: Snapshot, *, include_inferred: bool = True) -> dict[str, float]:
-    """Challenge id -> the weight a shared challenge adds (only challenges someone addresses).
+    """Challenge id -> the weight a shared challenge adds, before the sector bonus.
 
     >>> from graph.data import Node, Rel, to_networkx
     >>> from graph.model import NodeKind as K, RelType as R
@@ -255,10 +288,26 @@ def challenge_weights(g: Snapshot, *, include_inferred: bool = True) -> dict[str
     >>> nodes += [Node(K.CHALLENGE, {"id": "c", "name": "c", "catalyst": True})]
     >>> rels = [Rel(R.MADE, p, "m" + p, {"basis": "stated"}) for p in "ab"]
     >>> rels += [Rel(R.ADDRESSES, "m" + p, "c", {"basis": "stated"}) for p in "ab"]
-    >>> round(challenge_weights(to_networkx(nodes, rels))["c"], 4)  # log(1 + 2/2) * 1.5
-    1.0397
+    >>> round(challenge_weights(to_networkx(nodes, rels))["c"], 4)  # 2 x log(1 + 2/2) x 1.5
+    2.0794
     """
-    return dict(_index(g, include_inferred).weight_challenge)
+    idx = _index(g, include_inferred)
+    return {
+        c: _weight(g, idx, ("challenge", c), complementary=False)
+        for kind, c in idx.on
+        if kind == "challenge"
+    }
+
+
+def _weight(g: Snapshot, idx: _Index, key: tuple[str, str], *, complementary: bool) -> float:
+    kind, thing = key
+    w = BASE[kind] * _idf(idx.active, len(idx.on[key]))
+    if kind == "challenge":
+        if g.nodes[thing].get("catalyst") is True:
+            w *= 1 + CATALYST_BONUS
+        if complementary:
+            w *= 1 + COMPLEMENT_BONUS
+    return w
 
 
 def _check_partner(g: Snapshot, partner: str) -> None:
@@ -266,100 +315,56 @@ def _check_partner(g: Snapshot, partner: str) -> None:
         raise NotFound(f"no partner with id {partner!r}")
 
 
-def _team_names(g: Snapshot, paths: Iterable[EvidencePath]) -> list[str]:
-    return sorted(
-        {
-            _name(g, n)
-            for p in paths
-            for n in p.nodes
-            if g.nodes[n].get("kind") == NodeKind.PROJECT_TEAM.value
-        }
-    )
+def _through(paths: _Paths, hubs: frozenset[str]) -> _Paths:
+    """The paths that do not pass through one of ``hubs`` (shared teams, focus areas)."""
+    return tuple(p for p in paths if not hubs.intersection(p.nodes[1:-1]))
 
 
-def _commitment_count(paths: Iterable[EvidencePath]) -> int:
-    return len({p.nodes[1] for p in paths if p.via == "commitment"})
+def _shared(g: Snapshot, idx: _Index, partner: str, other: str) -> list[Shared]:
+    """What ``partner`` and ``other`` share, strongest kind and heaviest first.
 
-
-def _list_words(items: list[str]) -> str:
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _why_challenges(
-    g: Snapshot, name: str, shared: list[SharedChallenge], common: list[str]
-) -> str:
-    parts = []
-    for s in shared[:3]:
-        extra = "a catalyst; " if s.catalyst else ""
-        others = s.partners
-        parts.append(
-            f"{_LQ}{s.name}{_RQ} ({extra}{others} partner{'s' if others != 1 else ''} on it)"
+    A challenge, focus area or theme both reach only through a team or focus area they
+    share is left out: the team (or focus area) already says it.
+    """
+    own, theirs = idx.threads.get(partner, {}), idx.threads.get(other, {})
+    common = own.keys() & theirs.keys()
+    teams = frozenset(t for k, t in common if k == "team")
+    hubs = teams | frozenset(t for k, t in common if k == "focus_area")
+    sectors = (_sector(g, partner), _sector(g, other))
+    complementary = None not in sectors and sectors[0] != sectors[1]
+    out: list[Shared] = []
+    for key in common:
+        kind, thing = key
+        mine, yours = own[key], theirs[key]
+        through = teams if kind == "focus_area" else hubs
+        if kind != "team" and not (_through(mine, through) or _through(yours, through)):
+            continue
+        comp = complementary and kind == "challenge"
+        basis = "stated" if _basis(mine) == _basis(yours) == "stated" else "inferred"
+        weight = _weight(g, idx, key, complementary=comp)
+        out.append(
+            Shared(
+                kind=kind,
+                id=thing,
+                name=_name(g, thing),
+                partners=len(idx.on[key]),
+                weight=weight if basis == "stated" else weight * INFERRED_FACTOR,
+                basis=basis,
+                own=mine,
+                theirs=yours,
+                catalyst=kind == "challenge" and g.nodes[thing].get("catalyst") is True,
+                complementary=comp,
+            )
         )
-    more = f" and {len(shared) - 3} more" if len(shared) > 3 else ""
-    count = "the same challenge" if len(shared) == 1 else f"{len(shared)} of the same challenges"
-    text = f"{name} works on {count}: {_list_words(parts)}{more}."
-    their_teams = _team_names(g, (p for s in shared for p in s.theirs))
-    if common:
-        text += f" You are both on {_list_words(common[:2])}."
-    else:
-        how = []
-        if their_teams:
-            how.append("project team " + _list_words(their_teams[:2]))
-        n = _commitment_count(p for s in shared for p in s.theirs)
-        if n:
-            how.append(f"{n} commitment{'s' if n != 1 else ''}")
-        if how:
-            text += f" They do it through {_list_words(how)}."
-    if all(s.basis == "inferred" for s in shared):
-        text += " (Inferred links only: check the evidence.)"
-    return text
-
-
-def _why_focus(g: Snapshot, name: str, shared: list[SharedFocusArea], common: list[str]) -> str:
-    names = _list_words([f"{_LQ}{s.name}{_RQ}" for s in shared[:3]])
-    noun = "focus area" if len(shared) == 1 else "focus areas"
-    text = f"{name} works on the same catalyst {noun}: {names}"
-    funds = any(p.via == "funds" for s in shared for p in s.theirs)
-    teams = _team_names(g, (p for s in shared for p in s.theirs))
-    if teams:
-        text += f", through project team {_list_words(teams[:2])}"
-    if funds:
-        text += ", as a funder"
-    text += "."
-    if common:
-        text += f" You are both on {_list_words(common[:2])}."
-    if all(s.basis == "inferred" for s in shared):
-        text += " (Inferred links only: check the evidence.)"
-    return text
-
-
-def _why_themes(name: str, shared: list[SharedTheme], common: list[str]) -> str:
-    names = _list_words([f"{_LQ}{s.name}{_RQ}" for s in shared[:3]])
-    noun = "theme" if len(shared) == 1 else "themes"
-    text = f"{name} works on other challenges in the same {noun}: {names}."
-    if common:
-        text += f" You are both on {_list_words(common[:2])}."
-    if all(s.basis == "inferred" for s in shared):
-        text += " (Inferred links only: check the evidence.)"
-    return text
-
-
-def _rank(
-    scores: dict[str, float], g: Snapshot, idx: _Index, partner: str, limit: int | None
-) -> list[str]:
-    """Candidates best first; with a ``limit``, only that many (a heap, not a full sort)."""
-    own = idx.teams.get(partner, frozenset())
-    empty: frozenset[str] = frozenset()
-
-    def key(q: str) -> tuple[float, int, str, str]:
-        shared_teams = len(own & idx.teams.get(q, empty)) if own else 0
-        return (-round(scores[q], 9), -shared_teams, _name(g, q), q)
-
-    if limit is not None and limit < len(scores):
-        return heapq.nsmallest(limit, scores, key=key)
-    return sorted(scores, key=key)
+    # A theme adds nothing when the pair already shares a challenge in it.
+    in_shared = {s.id for s in out if s.kind == "challenge"}
+    out = [
+        s
+        for s in out
+        if s.kind != "theme" or not any(p.nodes[-1] in in_shared for p in s.own + s.theirs)
+    ]
+    out.sort(key=lambda s: (KINDS.index(s.kind), -s.weight, s.name, s.id))
+    return out
 
 
 def collaborators(
@@ -371,9 +376,9 @@ def collaborators(
 ) -> list[Collaborator]:
     """Other partners ranked as collaborators for ``partner``, each with why and evidence.
 
-    Tier ``challenge`` first (shared challenges, IDF-weighted, catalyst bonus), then
-    ``focus_area``, then ``theme``; see the module docstring for the weights. Raises
-    :class:`graph.errors.NotFound` for an unknown partner id.
+    Every partner that shares any thread is a candidate; see the module docstring for
+    the weights and the tie-breaking. Raises :class:`graph.errors.NotFound` for an
+    unknown partner id.
 
     >>> from graph.data import Node, Rel, to_networkx
     >>> from graph.model import NodeKind as K, RelType as R
@@ -384,258 +389,108 @@ def collaborators(
     >>> rels += [Rel(R.ADDRESSES, "m" + p, "common", {"basis": "stated"}) for p in "abc"]
     >>> rels += [Rel(R.ADDRESSES, "m" + p, "rare", {"basis": "stated"}) for p in "ab"]
     >>> found = collaborators(to_networkx(nodes, rels), "a")
-    >>> [(c.partner, c.tier, round(c.score, 3)) for c in found]  # log(2.5) + log(2); log(2)
-    [('b', 'challenge', 1.609), ('c', 'challenge', 0.693)]
+    >>> [(c.partner, c.tier, round(c.score, 3)) for c in found]  # 2 log(2.5) + 2 log(2)
+    [('b', 'challenge', 3.219), ('c', 'challenge', 1.386)]
     """
     _check_partner(g, partner)
     if limit is not None and limit < 0:
         raise ValueError("limit must not be negative")
+    ranked = _ranked(g, partner, include_inferred)
+    context = ranked[:WHY_CONTEXT]
+    counts = Counter((s.kind, s.id) for _, shared in context for s in shared)
+    chosen = ranked if limit is None else ranked[:limit]
     idx = _index(g, include_inferred)
-    own_challenges = idx.by_partner.get(partner, {})
-    own_focus = idx.focus.get(partner, {})
-    own_themes = idx.themes.get(partner, {})
-
-    scores: dict[str, float] = defaultdict(float)
-    for c in own_challenges:
-        for q in idx.on_challenge[c]:
-            if q != partner:
-                scores[q] += idx.weight_challenge[c]
-    ranked: list[tuple[str, str]] = [
-        (q, "challenge") for q in _rank(scores, g, idx, partner, limit)
-    ]
-
-    # Lower tiers are only worked out when the higher ones do not fill the list.
-    for tier, own, on, weights in (
-        ("focus_area", own_focus, idx.on_focus, idx.weight_focus),
-        ("theme", own_themes, idx.on_theme, idx.weight_theme),
-    ):
-        if limit is not None and len(ranked) >= limit:
-            break
-        seen = {q for q, _ in ranked}
-        tier_scores: dict[str, float] = defaultdict(float)
-        for key in own:
-            for q in on[key]:
-                if q != partner and q not in seen:
-                    tier_scores[q] += weights[key]
-        room = None if limit is None else limit - len(ranked)
-        ranked.extend((q, tier) for q in _rank(tier_scores, g, idx, partner, room))
-
-    if limit is not None:
-        ranked = ranked[:limit]
-    out = []
-    for q, tier in ranked:
-        out.append(_build(g, idx, partner, q, tier))
-    return out
+    return [_build(g, idx, partner, other, shared, counts) for other, shared in chosen]
 
 
-def _build(g: Snapshot, idx: _Index, partner: str, other: str, tier: str) -> Collaborator:
-    own_c = idx.by_partner.get(partner, {})
-    their_c = idx.by_partner.get(other, {})
-    shared_c = []
-    for c in sorted(set(own_c) & set(their_c)):
-        basis = "stated" if _basis(own_c[c]) == _basis(their_c[c]) == "stated" else "inferred"
-        shared_c.append(
-            SharedChallenge(
-                challenge=c,
-                name=_name(g, c),
-                catalyst=g.nodes[c].get("catalyst") is True,
-                partners=len(idx.on_challenge[c]),
-                weight=idx.weight_challenge[c],
-                basis=basis,
-                own=own_c[c],
-                theirs=their_c[c],
-            )
-        )
-    shared_c.sort(key=lambda s: (-s.weight, s.name, s.challenge))
+@lru_cache(maxsize=256)
+def _ranked(
+    g: Snapshot, partner: str, include_inferred: bool
+) -> tuple[tuple[str, tuple[Shared, ...]], ...]:
+    idx = _index(g, include_inferred)
+    candidates: set[str] = set()
+    for key in idx.threads.get(partner, {}):
+        candidates |= idx.on[key]
+    candidates.discard(partner)
+    scored = []
+    for other in candidates:
+        shared = tuple(_shared(g, idx, partner, other))
+        if not shared:
+            continue
+        score = sum(s.weight for s in shared)
+        stated = sum(1 for s in shared if s.basis == "stated")
+        tier = KINDS.index(shared[0].kind)
+        order = (tier, -round(score, 9), -stated, -len(shared), _name(g, other).casefold(), other)
+        scored.append((order, other, shared))
+    scored.sort(key=lambda x: x[0])
+    return tuple((other, shared) for _, other, shared in scored)
 
-    own_f = idx.focus.get(partner, {})
-    their_f = idx.focus.get(other, {})
-    shared_f = []
-    for f in sorted(set(own_f) & set(their_f)):
-        basis = "stated" if _basis(own_f[f]) == _basis(their_f[f]) == "stated" else "inferred"
-        shared_f.append(
-            SharedFocusArea(
-                focus_area=f,
-                name=_name(g, f),
-                partners=len(idx.on_focus[f]),
-                weight=idx.weight_focus[f],
-                basis=basis,
-                own=own_f[f],
-                theirs=their_f[f],
-            )
-        )
-    shared_f.sort(key=lambda s: (-s.weight, s.name, s.focus_area))
 
-    own_t = idx.themes.get(partner, {})
-    their_t = idx.themes.get(other, {})
-    shared_t = []
-    for t in sorted(set(own_t) & set(their_t)):
-        stated = any(_basis(own_c[c]) == "stated" for c in own_t[t]) and any(
-            _basis(their_c[c]) == "stated" for c in their_t[t]
-        )
-        shared_t.append(
-            SharedTheme(
-                theme=t,
-                name=_name(g, t),
-                partners=len(idx.on_theme[t]),
-                weight=idx.weight_theme[t],
-                basis="stated" if stated else "inferred",
-                own=own_t[t],
-                theirs=their_t[t],
-            )
-        )
-    shared_t.sort(key=lambda s: (-s.weight, s.name, s.theme))
-
-    name = _name(g, other)
-    common = sorted(
-        _name(g, t) for t in idx.teams.get(partner, frozenset()) & idx.teams.get(other, frozenset())
-    )
-    if tier == "challenge":
-        score = sum(s.weight for s in shared_c)
-        basis = "stated" if any(s.basis == "stated" for s in shared_c) else "inferred"
-        why = _why_challenges(g, name, shared_c, common)
-    elif tier == "focus_area":
-        score = sum(s.weight for s in shared_f)
-        basis = "stated" if any(s.basis == "stated" for s in shared_f) else "inferred"
-        why = _why_focus(g, name, shared_f, common)
-    else:
-        score = sum(s.weight for s in shared_t)
-        basis = "stated" if any(s.basis == "stated" for s in shared_t) else "inferred"
-        why = _why_themes(name, shared_t, common)
+def _build(
+    g: Snapshot,
+    idx: _Index,
+    partner: str,
+    other: str,
+    shared: tuple[Shared, ...],
+    counts: Counter[tuple[str, str]],
+) -> Collaborator:
     return Collaborator(
         partner=other,
-        name=name,
-        tier=tier,
-        score=score,
-        basis=basis,
-        why=why,
-        challenges=tuple(shared_c),
-        focus_areas=tuple(shared_f),
-        themes=tuple(shared_t),
+        name=_name(g, other),
+        sector=_sector(g, other),
+        tier=shared[0].kind,
+        score=sum(s.weight for s in shared),
+        basis="stated" if any(s.basis == "stated" for s in shared) else "inferred",
+        why=_why(g, idx, partner, other, shared, counts),
+        shared=shared,
     )
 
 
-@dataclass(frozen=True)
-class PartnerOn:
-    """A partner already on a challenge, with its basis and evidence paths."""
-
-    partner: str
-    name: str
-    basis: str
-    paths: tuple[EvidencePath, ...]
-
-
-@dataclass(frozen=True)
-class CoverPick:
-    """One partner the greedy cover picked: what it newly covers and all it is on."""
-
-    partner: str
-    name: str
-    covers: tuple[str, ...]
-    on: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Cover:
-    """Partners on each chosen challenge, and a small set that covers them all."""
-
-    challenges: tuple[str, ...]
-    on_each: dict[str, tuple[PartnerOn, ...]]
-    picks: tuple[CoverPick, ...]
-    uncovered: tuple[str, ...]
-    include_inferred: bool
-    approximate: bool = True
-    note: str = field(default=_APPROXIMATE)
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON."""
-        return {
-            "challenges": list(self.challenges),
-            "on_each": {
-                c: [
-                    {
-                        "partner": p.partner,
-                        "name": p.name,
-                        "basis": p.basis,
-                        "paths": [_path_dict(x) for x in p.paths],
-                    }
-                    for p in ps
-                ]
-                for c, ps in self.on_each.items()
-            },
-            "picks": [asdict(p) for p in self.picks],
-            "uncovered": list(self.uncovered),
-            "include_inferred": self.include_inferred,
-            "approximate": self.approximate,
-            "note": self.note,
-        }
+def _own_work(g: Snapshot, idx: _Index, other: str, shared: tuple[Shared, ...]) -> str:
+    """What ``other`` works on apart from what the pair shares: its rarest challenge or
+    theme reached by a path through none of the shared teams and focus areas."""
+    taken = {(s.kind, s.id) for s in shared}
+    hubs = frozenset(s.id for s in shared if s.kind in ("team", "focus_area"))
+    mine = [
+        (len(idx.on[k]), KINDS.index(k[0]), _name(g, k[1]), k, own)
+        for k, paths in idx.threads.get(other, {}).items()
+        if k not in taken
+        and (own := _through(paths, hubs))
+        and (k[0] == "challenge" or (k[0] == "theme" and own[0].nodes[-1] == k[1]))
+    ]
+    if not mine:
+        return ""
+    *_, (kind, thing), paths = min(mine)
+    what = "the theme " if kind == "theme" else ""
+    return f" Its own work: {what}{LQ}{_name(g, thing)}{RQ} {how(g, paths[0], thing)}."
 
 
-def cover(g: Snapshot, challenges: Iterable[str], *, include_inferred: bool = True) -> Cover:
-    """The partners on each of ``challenges``, and a greedy (approximate) smallest cover.
-
-    At each step the partner that covers the most still-uncovered challenges is picked;
-    ties go to the one with more stated links among them, then by name and id.
-    Challenges nobody addresses are listed in ``uncovered``. Raises
-    :class:`graph.errors.NotFound` for an id that is not a challenge.
-
-    >>> from graph.data import Node, Rel, to_networkx
-    >>> from graph.model import NodeKind as K, RelType as R
-    >>> nodes = [Node(K.PARTNER, {"id": p, "name": p}) for p in "ab"]
-    >>> nodes += [Node(K.COMMITMENT, {"id": m, "name": m}) for m in ("a1", "a2", "b1")]
-    >>> nodes += [Node(K.CHALLENGE, {"id": c, "name": c}) for c in "xyz"]
-    >>> rels = [Rel(R.MADE, m[0], m, {"basis": "stated"}) for m in ("a1", "a2", "b1")]
-    >>> rels += [Rel(R.ADDRESSES, m, c, {"basis": "stated"})
-    ...          for m, c in (("a1", "x"), ("a2", "y"), ("b1", "y"))]
-    >>> result = cover(to_networkx(nodes, rels), ["x", "y", "z"])
-    >>> [(p.partner, p.covers) for p in result.picks], result.uncovered
-    ([('a', ('x', 'y'))], ('z',))
-    """
-    wanted: list[str] = []
-    for c in challenges:
-        if c not in g or g.nodes[c].get("kind") != NodeKind.CHALLENGE.value:
-            raise NotFound(f"no challenge with id {c!r}")
-        if c not in wanted:
-            wanted.append(c)
-    idx = _index(g, include_inferred)
-    on_each: dict[str, tuple[PartnerOn, ...]] = {}
-    reach: dict[str, dict[str, str]] = defaultdict(dict)  # partner -> challenge -> basis
-    for c in wanted:
-        people = []
-        for p in idx.on_challenge.get(c, ()):
-            paths = idx.by_partner[p][c]
-            people.append(PartnerOn(p, _name(g, p), _basis(paths), paths))
-            reach[p][c] = _basis(paths)
-        people.sort(key=lambda x: (x.basis != "stated", x.name, x.partner))
-        on_each[c] = tuple(people)
-
-    left = {c for c in wanted if on_each[c]}
-    picks: list[CoverPick] = []
-    while left:
-        best = min(
-            reach,
-            key=lambda p: (
-                -len(left & reach[p].keys()),
-                -sum(1 for c in left & reach[p].keys() if reach[p][c] == "stated"),
-                _name(g, p),
-                p,
-            ),
-        )
-        new = left & reach[best].keys()
-        order = {c: i for i, c in enumerate(wanted)}
-        picks.append(
-            CoverPick(
-                partner=best,
-                name=_name(g, best),
-                covers=tuple(sorted(new, key=order.__getitem__)),
-                on=tuple(c for c in wanted if c in reach[best]),
-            )
-        )
-        left -= new
-    return Cover(
-        challenges=tuple(wanted),
-        on_each=on_each,
-        picks=tuple(picks),
-        uncovered=tuple(c for c in wanted if not on_each[c]),
-        include_inferred=include_inferred,
+def _why(
+    g: Snapshot,
+    idx: _Index,
+    partner: str,
+    other: str,
+    shared: tuple[Shared, ...],
+    counts: Counter[tuple[str, str]],
+) -> str:
+    """The reason in words: what only this pair shares first, then the strongest rest."""
+    order = sorted(
+        shared, key=lambda s: (counts.get((s.kind, s.id), 0) > 1, KINDS.index(s.kind), -s.weight)
     )
+    parts = phrases(g, order[:3])
+    more = f"; and {len(order) - 3} more in common" if len(order) > 3 else ""
+    text = f"{_name(g, other)} {'; '.join(parts)}{more}."
+    mine, theirs = _sector(g, partner), _sector(g, other)
+    comp = next((s for s in shared if s.complementary), None)
+    if theirs and mine == theirs:
+        text += f" {sector_words(theirs).capitalize()}, like you."
+    elif theirs and not mine:
+        text += f" {sector_words(theirs).capitalize()}."
+    elif theirs:
+        text += f" {sector_words(theirs).capitalize()} where you are {sector_words(mine)}"
+        text += f": different strengths on {LQ}{comp.name}{RQ}." if comp else "."
+    if all(counts.get((s.kind, s.id), 0) > 1 for s in shared):
+        text += _own_work(g, idx, other, shared)
+    if all(s.basis == "inferred" for s in shared):
+        text += " (Inferred links only: check the evidence.)"
+    return text

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from graph.analyses.addressing import addressing_stats
+from graph.data import Snapshot
 from graph.store.base import StoreInfo
 
 __all__ = ["Coverage", "coverage", "describe"]
@@ -49,17 +51,24 @@ def coverage(info: StoreInfo) -> Coverage:
     return Coverage(info.counts.get("Challenge", 0), total)
 
 
-def describe(info: StoreInfo) -> dict[str, object]:
+def describe(info: StoreInfo, g: Snapshot | None = None) -> dict[str, object]:
     """The store's version, load time, counts and coverage, ready to serialise as JSON.
+
+    With the snapshot ``g``, also ``addressing``: how many partners, challenges and
+    themes the addressing relation reaches, and its links by basis and method
+    (:func:`graph.analyses.addressing.addressing_stats`).
 
     >>> info = StoreInfo("embedded", "v1", "2026-01-01", {"Challenge": 27}, {})
     >>> describe(info)["coverage"]["map_total"] is None
     True
     """
-    return {
+    out: dict[str, object] = {
         "backend": info.backend,
         "version": info.version,
         "loaded_at": info.loaded_at,
         "counts": info.counts,
         "coverage": coverage(info).to_dict(),
     }
+    if g is not None:
+        out["addressing"] = addressing_stats(g).to_dict()
+    return out

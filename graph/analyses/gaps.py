@@ -29,18 +29,20 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 import networkx as nx
 
-from graph.analyses.addressing import addressing
+from graph.analyses.addressing import addressing, theme_addressing
+from graph.analyses.nearby import nearby_counts
 from graph.data import Snapshot
 from graph.errors import NotFound
 from graph.model import NodeKind, RelType
 
 __all__ = [
     "FORMULA",
+    "TIE_RULE",
     "WEIGHTS",
     "ChallengeGap",
     "CoverageMatrix",
@@ -65,6 +67,12 @@ FORMULA = (
 )
 
 UNKNOWN_SECTOR = "Unknown"
+
+TIE_RULE = (
+    "Challenges with the same gap score are ordered by evidence: the one fewer partners "
+    "are known to be on from a stated source first (its coverage rests on judgement), "
+    "then the one with fewer partners working nearby (on the same theme), then by name."
+)
 
 
 def leverage(catalyst: bool, keystone: bool, influence: float = 0.0) -> float:
@@ -118,6 +126,8 @@ class ChallengeGap:
     hands: int
     leverage: float
     gap_score: float
+    nearby: int = 0
+    tie: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON (splits with their totals)."""
@@ -141,11 +151,13 @@ class GapReport:
     has_influence: bool
     lacks: tuple[str, ...]
     formula: str = FORMULA
+    tie_rule: str = TIE_RULE
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON."""
         return {
             "formula": self.formula,
+            "tie_rule": self.tie_rule,
             "weights": dict(WEIGHTS),
             "include_inferred": self.include_inferred,
             "theme": self.theme,
@@ -273,7 +285,9 @@ def gaps(
                 gap_score=gap_score(lev, hands),
             )
         )
-    ranked = sorted(rows, key=lambda r: (-r.gap_score, -r.leverage, r.name, r.challenge))
+    ranked = _rank(g, rows, include_inferred)
+    by_id = {r.challenge: r for r in ranked}
+    rows = [by_id[r.challenge] for r in rows]
     crowded = sorted(
         (r for r in rows if r.hands > 0),
         key=lambda r: (r.gap_score, -r.hands, r.name, r.challenge),
@@ -286,6 +300,51 @@ def gaps(
         has_influence=bool(influence),
         lacks=_lacks(g, bool(influence), map_total),
     )
+
+
+def _rank(g: Snapshot, rows: list[ChallengeGap], include_inferred: bool) -> list[ChallengeGap]:
+    """Highest gap score first; ties broken by evidence (:data:`TIE_RULE`) and said so."""
+    near = nearby_counts(g, include_inferred=include_inferred)
+    rows = [replace(r, nearby=near.get(r.challenge, 0)) for r in rows]
+    return _with_ties(
+        sorted(
+            rows,
+            key=lambda r: (
+                -round(r.gap_score, 9),
+                -r.leverage,
+                r.partners.stated,
+                r.nearby,
+                r.name,
+                r.challenge,
+            ),
+        )
+    )
+
+
+def _with_ties(ranked: list[ChallengeGap]) -> list[ChallengeGap]:
+    """Each challenge that shares its gap score with others says how the tie was broken."""
+    groups: dict[float, list[ChallengeGap]] = defaultdict(list)
+    for r in ranked:
+        groups[round(r.gap_score, 9)].append(r)
+    out = []
+    for r in ranked:
+        tied = groups[round(r.gap_score, 9)]
+        if len(tied) == 1:
+            out.append(r)
+            continue
+        place = tied.index(r) + 1
+        stated = r.partners.stated
+        out.append(
+            replace(
+                r,
+                tie=(
+                    f"{place} of {len(tied)} tied at {r.gap_score:.2f}: {stated} partner"
+                    f"{'s' if stated != 1 else ''} from a stated source, {r.nearby} working "
+                    "nearby"
+                ),
+            )
+        )
+    return out
 
 
 def _hands(
@@ -333,7 +392,11 @@ def _lacks(g: Snapshot, has_influence: bool, map_total: int | None) -> tuple[str
         )
     unknown = sum(1 for n in challenges if not isinstance(g.nodes[n].get("catalyst"), bool))
     if unknown:
-        out.append(f"{unknown} challenge(s) have no known catalyst flag; they count as 0.")
+        out.append(
+            f"{unknown} challenge has no known catalyst flag; it counts as 0."
+            if unknown == 1
+            else f"{unknown} challenges have no known catalyst flag; they count as 0."
+        )
     return tuple(out)
 
 
@@ -380,7 +443,8 @@ class CoverageMatrix:
 
 
 def theme_sector_matrix(g: Snapshot, *, include_inferred: bool = True) -> CoverageMatrix:
-    """Which partners, by sector, work on each theme's challenges (empty sector: Unknown).
+    """Which partners, by sector, work on each theme: on its challenges, or on the theme as
+    a whole (theme-level addressing). An empty sector counts as Unknown.
 
     >>> from graph.data import Node, Rel, to_networkx
     >>> from graph.model import NodeKind as K, RelType as R
@@ -407,6 +471,12 @@ def theme_sector_matrix(g: Snapshot, *, include_inferred: bool = True) -> Covera
         row_keys: list[str | None] = list(themes_of.get(a.challenge, ())) or [None]
         for t in row_keys:
             cells[(t, sector)].add(a.partner)
+    for ta in theme_addressing(g, include_inferred=include_inferred):
+        raw = g.nodes[ta.partner].get("sector")
+        sector = raw.strip() if isinstance(raw, str) and raw.strip() else UNKNOWN_SECTOR
+        sectors.add(sector)
+        names[ta.partner] = _name(g, ta.partner)
+        cells[(ta.theme, sector)].add(ta.partner)
 
     theme_rows: list[tuple[str | None, str]] = []
     for t in _nodes_of(g, NodeKind.THEME):

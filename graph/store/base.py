@@ -22,7 +22,7 @@ from typing import Any
 
 import networkx as nx
 
-from graph.console.readonly import check_read_only
+from graph.console.readonly import checked_text
 from graph.data import GraphData, Snapshot
 from graph.errors import GraphUnavailable, QueryError
 from graph.settings import LIMITS, Settings
@@ -54,6 +54,8 @@ class QueryResult:
     rows: list[list[Any]]
     truncated: bool
     elapsed_ms: float
+    #: What was cut beyond the row cap (long values, a result past its byte cap), if any.
+    notice: str = ""
     #: The query as the user wrote it, when the store ran a rewritten text with the same
     #: meaning (the embedded store's Neo4j-compatibility layer); None when run as written.
     rewritten_from: str | None = None
@@ -155,12 +157,14 @@ class Store(ABC):
             raise QueryError("the query must be a string")
         if len(cypher) > LIMITS.query_chars:
             raise QueryError(f"the query is longer than {LIMITS.query_chars:,} characters")
-        check_read_only(cypher)
+        text = checked_text(cypher)  # the canonical text the check read: what the engine runs
         bound = check_params(params)
-        # The backend's own dialect; the check then reads exactly the text that will run.
-        text = self._translate(cypher, bound)
-        if text != cypher:
-            check_read_only(text)
+        # The backend's own dialect (Neo4j's meaning, docs/cypher.md); the check then reads
+        # exactly the text that will run.
+        translated = self._translate(text, bound)
+        rewritten_from = None if translated == text else cypher
+        if rewritten_from is not None:
+            text = checked_text(translated)
         timeout = self.settings.query_timeout_s if timeout_s is None else timeout_s
         cap = self.settings.query_max_rows if max_rows is None else max_rows
         if not 0 < timeout <= 300:
@@ -168,10 +172,12 @@ class Store(ABC):
         if not 0 < cap <= 1_000_000:
             raise QueryError("the row cap must be between 1 and 1,000,000")
         start = time.perf_counter()
-        columns, rows, truncated = self._run_read(text, bound, timeout, cap)
+        answer = self._run_read(text, bound, timeout, cap)
+        columns, rows, truncated = answer[0], answer[1], answer[2]
+        notice = str(answer[3]) if len(answer) > 3 else ""
         elapsed = (time.perf_counter() - start) * 1000
         rows = [[jsonable(v) for v in r] for r in rows]
-        return QueryResult(columns, rows, truncated, elapsed, None if text == cypher else cypher)
+        return QueryResult(columns, rows, truncated, elapsed, notice, rewritten_from)
 
     def close(self) -> None:
         """Release the database handle."""
@@ -200,7 +206,8 @@ class Store(ABC):
     @abstractmethod
     def _run_read(
         self, cypher: str, params: dict[str, Any], timeout_s: float, max_rows: int
-    ) -> tuple[list[str], list[list[Any]], bool]: ...
+    ) -> tuple[list[str], list[list[Any]], bool] | tuple[list[str], list[list[Any]], bool, str]:
+        """Columns, rows, whether rows were left out, and (optionally) a notice of cuts."""
 
     @abstractmethod
     def _close(self) -> None: ...

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import threading
 import time
@@ -24,22 +25,23 @@ from typing import Any
 import ladybug
 
 from graph.console.compat import explained, translate
-from graph.console.sandbox import shared_pool, timeout_message
+from graph.console.sandbox import shared_pool
 from graph.data import GraphData, Node, Rel, Snapshot, to_networkx
 from graph.errors import (
     GraphAlreadyLoaded,
     GraphNotLoaded,
     GraphUnavailable,
-    QueryError,
-    QueryTimeout,
 )
 from graph.model import NodeKind, RelType
 from graph.settings import Settings
 from graph.store import cypher
 from graph.store.base import Store, StoreInfo
 from graph.store.bulk import all_rows, schema_ddl, write_graph
+from graph.store.housekeeping import load_lock, prune_leftovers
 
-__all__ = ["EmbeddedStore", "read_query", "schema_ddl"]
+__all__ = ["EmbeddedStore", "schema_ddl"]
+
+log = logging.getLogger(__name__)
 
 _KEEP_GENERATIONS = 2
 #: Generations written this recently are never pruned (see ``_prune``).
@@ -48,6 +50,12 @@ _PRUNE_GRACE_S = 60.0
 
 def _clean(props: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in props.items() if not k.startswith("_")}
+
+
+def _no_address_space(exc: RuntimeError) -> bool:
+    """Whether the engine failed to map memory (e.g. under ``ulimit -v``)."""
+    text = str(exc).lower()
+    return "mmap" in text or "allocate" in text
 
 
 class EmbeddedStore(Store):
@@ -61,18 +69,19 @@ class EmbeddedStore(Store):
         self.generations = self.path.parent / (self.path.name + ".d")
         self._lock = threading.RLock()
         self._open: tuple[Path, ladybug.Database, StoreInfo] | None = None
+        #: Generations found unreadable, and why (never retried: a generation never changes).
+        self._bad: dict[Path, str] = {}
 
     # -- generations -------------------------------------------------------------------
     def _current_target(self) -> Path:
         try:
             target = os.readlink(self.path)
         except FileNotFoundError:
-            raise GraphNotLoaded(
-                f"no graph is loaded at {self.path}: run `gcx load` first"
-            ) from None
+            raise GraphNotLoaded("no graph is loaded yet: run `gcx load` first") from None
         except OSError:
+            log.error("%s is not a link to a generation made by `gcx load`", self.path)
             raise GraphUnavailable(
-                f"{self.path} is not a graph made by `gcx load` (expected a link to a generation)"
+                "the configured database is not a graph made by `gcx load` (run `gcx load`)"
             ) from None
         return (self.path.parent / target).resolve()
 
@@ -85,35 +94,74 @@ class EmbeddedStore(Store):
             try:
                 return self._open_current()
             except FileNotFoundError as exc:
-                raise GraphUnavailable(f"cannot open the graph database: {exc}") from exc
+                raise GraphUnavailable("the graph database cannot be opened right now") from exc
 
     def _open_current(self) -> tuple[Path, ladybug.Database, StoreInfo]:
         target = self._current_target()
         with self._lock:
             if self._open is not None and self._open[0] == target:
                 return self._open
+            if target in self._bad:
+                return self._last_good(target)
             if not target.exists():
                 raise FileNotFoundError(target)
             try:
-                meta = json.loads(target.with_suffix(".json").read_text(encoding="utf-8"))
-                db = ladybug.Database(str(target), read_only=True)
-            except FileNotFoundError:
-                raise
-            except (OSError, ValueError, RuntimeError) as exc:
-                raise GraphUnavailable(f"cannot open the graph database {target}: {exc}") from exc
+                opened = self._open_generation(target)
+            except GraphUnavailable as exc:
+                # An unreadable generation (e.g. "checkpoint recovery pending"): keep
+                # serving the last good one, and say why in the log, not to the reader.
+                self._bad[target] = str(exc.__cause__ or exc)
+                log.error("generation %s cannot be read (%s): serving the last good one",
+                          target.name, self._bad[target])  # fmt: skip
+                return self._last_good(target)
             # The previous handle is not closed here: another thread may still be
             # reading through it. It closes when its last user lets go of it.
-            info = StoreInfo(
-                backend=self.backend,
-                version=meta["version"],
-                loaded_at=meta["loaded_at"],
-                counts=meta["counts"],
-                meta=meta.get("meta", {}),
-            )
-            self._open = (target, db, info)
+            self._open = opened
             return self._open
 
+    def _open_generation(self, target: Path) -> tuple[Path, ladybug.Database, StoreInfo]:
+        try:
+            meta = json.loads(target.with_suffix(".json").read_text(encoding="utf-8"))
+            db = ladybug.Database(str(target), read_only=True)
+        except FileNotFoundError:
+            raise
+        except (OSError, ValueError, RuntimeError) as exc:
+            raise GraphUnavailable("the graph database cannot be opened") from exc
+        info = StoreInfo(
+            backend=self.backend,
+            version=meta["version"],
+            loaded_at=meta["loaded_at"],
+            counts=meta["counts"],
+            meta=meta.get("meta", {}),
+        )
+        return target, db, info
+
+    def _last_good(self, bad: Path) -> tuple[Path, ladybug.Database, StoreInfo]:
+        """The newest readable generation older than the unreadable ``bad`` one."""
+        if self._open is not None and self._open[0] != bad:
+            return self._open
+        older = sorted(self.generations.glob("*.lbug"), key=lambda p: p.name, reverse=True)
+        for gen in older:
+            if gen.name >= bad.name or gen in self._bad:
+                continue
+            try:
+                self._open = self._open_generation(gen)
+            except (GraphUnavailable, FileNotFoundError) as exc:
+                self._bad[gen] = str(exc)
+                continue
+            return self._open
+        raise GraphUnavailable(
+            "the graph database cannot be read right now; run `gcx load` to write it anew"
+        )
+
     def _replace(self, data: GraphData, if_empty: bool) -> StoreInfo:
+        # One load at a time: a second one stops at once (LoadBusy); an --if-empty load
+        # waits for the first instead, and then finds the graph it loaded.
+        with load_lock(self.path, wait=if_empty):
+            prune_leftovers(self.path, self.generations)
+            return self._replace_locked(data, if_empty)
+
+    def _replace_locked(self, data: GraphData, if_empty: bool) -> StoreInfo:
         if if_empty and os.path.lexists(self.path):
             raise GraphAlreadyLoaded(f"{self.path} already holds a graph; it was left as it is")
         self.generations.mkdir(parents=True, exist_ok=True)
@@ -148,7 +196,17 @@ class EmbeddedStore(Store):
         return StoreInfo(self.backend, version, loaded_at, counts, dict(data.meta))
 
     def _build(self, target: Path, data: GraphData) -> dict[str, int]:
-        counts = write_graph(target, data)  # graph/store/bulk.py
+        try:
+            counts = write_graph(target, data)  # graph/store/bulk.py
+        except RuntimeError as exc:
+            if not _no_address_space(exc):
+                raise
+            log.error("the engine could not reserve memory for %s: %s", target.name, exc)
+            raise GraphUnavailable(
+                "the database engine could not reserve its address space (it maps a large "
+                "range of virtual memory, not RAM): lift the limit (`ulimit -v unlimited`) "
+                "and run `gcx load` again"
+            ) from exc
         expected = data.counts()
         if counts != expected:
             raise GraphUnavailable(f"the database holds {counts} after writing {expected}")
@@ -198,9 +256,10 @@ class EmbeddedStore(Store):
 
     def _run_read(
         self, cypher: str, params: dict[str, Any], timeout_s: float, max_rows: int
-    ) -> tuple[list[str], list[list[Any]], bool]:
-        # A console query runs in a killable worker process on its own read-only handle
-        # (graph/console/sandbox.py): ladybug's interrupt cannot stop a long single operator.
+    ) -> tuple[list[str], list[list[Any]], bool, str]:
+        # A console query runs in a confined, killable worker process on its own read-only
+        # handle (graph/console/sandbox.py): ladybug's interrupt cannot stop a long single
+        # operator, and a worker can write nowhere and read only its generation.
         target, _, _ = self._handle()
         return explained(shared_pool().run, target, cypher, params, timeout_s, max_rows)
 
@@ -209,85 +268,3 @@ class EmbeddedStore(Store):
             if self._open is not None:
                 self._open[1].close()
                 self._open = None
-
-
-def read_query(
-    db: ladybug.Database, cypher: str, params: dict[str, Any], timeout_s: float, max_rows: int
-) -> tuple[list[str], list[list[Any]], bool]:
-    """Run one read-only console query on ``db`` with a cooperative time limit and a row cap.
-
-    The engine checks its own timeout only between operators; the watchdog interrupts
-    long single operators where it can, and the deadline is enforced on fetch. What this
-    cannot stop, the worker pool that calls it stops by killing the process.
-    """
-    conn = ladybug.Connection(db)
-    conn.set_query_timeout(max(1, int(timeout_s * 1000)))
-    watchdog = threading.Timer(timeout_s, conn.interrupt)
-    watchdog.daemon = True
-    deadline = time.monotonic() + timeout_s
-    watchdog.start()
-    try:
-        try:
-            result = conn.execute(cypher, params)
-        except RuntimeError as exc:
-            message = str(exc)
-            if "interrupt" in message.lower() or "timeout" in message.lower():
-                raise QueryTimeout(timeout_message(timeout_s)) from None
-            raise QueryError(message) from None
-        if isinstance(result, list):  # several statements: refuse rather than guess
-            raise QueryError("run one statement at a time")
-        columns = list(result.get_column_names())
-        raw: list[list[Any]] = []
-        truncated = False
-        while result.has_next():
-            if len(raw) >= max_rows:
-                truncated = True
-                break
-            if time.monotonic() > deadline:
-                raise QueryTimeout(timeout_message(timeout_s))
-            raw.append(list(result.get_next()))
-        ids = _node_ids(raw)
-        return columns, [[_value(v, ids) for v in row] for row in raw], truncated
-    finally:
-        watchdog.cancel()
-        conn.close()
-
-
-def _node_ids(value: Any, found: dict[str, str] | None = None) -> dict[str, str]:
-    """Internal node id (as text) to the node's ``id`` property, for every node in ``value``."""
-    found = {} if found is None else found
-    if isinstance(value, dict):
-        if "_LABEL" in value and "_ID" in value and "_SRC" not in value and "id" in value:
-            found[str(value["_ID"])] = str(value["id"])
-        for v in value.values():
-            _node_ids(v, found)
-    elif isinstance(value, list):
-        for v in value:
-            _node_ids(v, found)
-    return found
-
-
-def _value(value: Any, ids: dict[str, str] | None = None) -> Any:
-    """Drop ladybug's internal keys from nodes and relationships in console results.
-
-    A relationship gets ``_source``/``_target`` node ids when the result holds its ends
-    (as the Neo4j store does), so a front end can draw it.
-    """
-    ids = ids or {}
-    if isinstance(value, dict):
-        if "_LABEL" in value and "_SRC" in value:
-            ends = {
-                key: ids[str(value[internal])]
-                for key, internal in (("_source", "_SRC"), ("_target", "_DST"))
-                if str(value.get(internal)) in ids
-            }
-            return {"_type": value["_LABEL"], **ends, **_clean(value)}
-        if "_LABEL" in value:
-            return {
-                "_label": value["_LABEL"],
-                **{k: v for k, v in _clean(value).items() if v is not None},
-            }
-        return {k: _value(v, ids) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_value(v, ids) for v in value]
-    return value

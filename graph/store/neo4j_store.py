@@ -38,7 +38,7 @@ import atexit
 import json
 import logging
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any, LiteralString, TypeVar, cast
 
@@ -49,6 +49,7 @@ import neo4j.spatial
 import neo4j.time
 from neo4j import exceptions as neo4j_errors
 
+from graph.console.results import neo4j_cell
 from graph.console.sandbox import timeout_message
 from graph.data import GraphData, Node, Rel, Snapshot, to_networkx
 from graph.errors import (
@@ -188,35 +189,8 @@ def _scalar(value: Any) -> Any:
 
 
 def neo4j_value(value: Any) -> Any:
-    """A driver value in the shape the embedded store gives console results.
-
-    Nodes become ``{"_label": ..., **properties}``, relationships ``{"_type": ...,
-    "_source": id, "_target": id, **properties}`` (end ids when the result holds them),
-    paths ``{"_NODES": [...], "_RELS": [...]}``.
-    """
-    if isinstance(value, neo4j.graph.Node):
-        label = sorted(value.labels)[0] if value.labels else ""
-        return {"_label": label, **{k: v for k, v in value.items() if v is not None}}
-    if isinstance(value, neo4j.graph.Relationship):
-        out: dict[str, Any] = {"_type": value.type}
-        if value.start_node is not None and value.start_node.get("id") is not None:
-            out["_source"] = value.start_node.get("id")
-        if value.end_node is not None and value.end_node.get("id") is not None:
-            out["_target"] = value.end_node.get("id")
-        out.update({p.name: value.get(p.name) for p in REL_PROPERTIES})
-        out.update({k: v for k, v in value.items() if k not in out})
-        return out
-    if isinstance(value, neo4j.graph.Path):
-        return {
-            "_NODES": [neo4j_value(n) for n in value.nodes],
-            "_RELS": [neo4j_value(r) for r in value.relationships],
-        }
-    if isinstance(value, Mapping):
-        return {str(k): neo4j_value(v) for k, v in value.items()}
-    value = _scalar(value)  # before lists: Duration and Point are tuples
-    if isinstance(value, list | tuple):
-        return [neo4j_value(v) for v in value]
-    return value
+    """A driver value as a console cell (graph/console/results.py: one shape, both stores)."""
+    return neo4j_cell(value, scalar=_scalar)
 
 
 def _node_rows(data: GraphData, kind: NodeKind) -> list[dict[str, Any]]:

@@ -19,7 +19,15 @@ these names from ``graph.views`` (this module), never from the modules inside.
 
 from graph.views.collaboration import collaborator_view, cover_view
 from graph.views.directory import SORTS, DirectoryPage, DirectoryQuery, directory, directory_facets
-from graph.views.kinds import KIND_ORDER, KINDS, KindStyle, client_config, kind_label
+from graph.views.kinds import (
+    KIND_ORDER,
+    KINDS,
+    REL_PHRASES,
+    KindStyle,
+    client_config,
+    kind_label,
+    rel_phrase,
+)
 from graph.views.layout import layout
 from graph.views.nodes import (
     card,
@@ -45,6 +53,7 @@ from graph.views.vis import Link, draw, legend, node_display, prepare, to_vis
 __all__ = [
     "KINDS",
     "KIND_ORDER",
+    "REL_PHRASES",
     "SORTS",
     "DirectoryPage",
     "DirectoryQuery",
@@ -75,6 +84,7 @@ __all__ = [
     "partner_counts",
     "partner_detail",
     "prepare",
+    "rel_phrase",
     "resolve",
     "search",
     "subgraph",

@@ -8,60 +8,32 @@ as cards), so both pages show a suggestion the same way.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from graph.analyses.addressing import EvidencePath
-from graph.analyses.collaborators import (
-    Collaborator,
-    Cover,
-    SharedChallenge,
-    SharedFocusArea,
-)
+from graph.analyses.collaborators import Collaborator, Cover
 from graph.data import Snapshot
 from graph.views.nodes import card
 from graph.views.pages import evidence_path
 
-__all__ = ["Shared", "collaborator_view", "cover_view"]
+__all__ = ["collaborator_view", "cover_view"]
 
 _TIER_WORDS = {
+    "team": "same project team",
     "challenge": "shares challenges",
+    "activity": "same activity",
     "focus_area": "shares focus areas",
     "theme": "shares themes",
 }
-
-
-@dataclass(frozen=True)
-class Shared:
-    """One thing two partners share (a challenge, focus area or theme), ready to show."""
-
-    item: dict[str, Any]
-    basis: str
-    weight: float
-    partners: int
-    theirs: tuple[dict[str, Any], ...]
-    own: tuple[dict[str, Any], ...]
 
 
 def _paths(g: Snapshot, paths: Iterable[EvidencePath]) -> tuple[dict[str, Any], ...]:
     return tuple(evidence_path(g, p) for p in paths)
 
 
-def _shared(g: Snapshot, node_id: str, s: SharedChallenge | SharedFocusArea) -> Shared:
-    return Shared(
-        card(g, node_id), s.basis, s.weight, s.partners, _paths(g, s.theirs), _paths(g, s.own)
-    )
-
-
 def collaborator_view(g: Snapshot, c: Collaborator) -> dict[str, Any]:
-    """One suggestion for a page: the partner card, why, and what is shared, with paths."""
-    shared = [_shared(g, s.challenge, s) for s in c.challenges]
-    if c.tier != "challenge":
-        shared += [_shared(g, f.focus_area, f) for f in c.focus_areas]
-    if c.tier == "theme":
-        shared += [
-            Shared(card(g, t.theme), t.basis, t.weight, t.partners, (), ()) for t in c.themes
-        ]
+    """One suggestion for a page: the partner card, why, and every shared thread (a
+    team, challenge, activity, focus area or theme) with both sides' paths."""
     return {
         "partner": card(g, c.partner),
         "tier": c.tier,
@@ -69,7 +41,19 @@ def collaborator_view(g: Snapshot, c: Collaborator) -> dict[str, Any]:
         "score": c.score,
         "basis": c.basis,
         "why": c.why,
-        "shared": shared,
+        "shared": [
+            {
+                "kind": s.kind,
+                "item": card(g, s.id),
+                "basis": s.basis,
+                "weight": s.weight,
+                "partners": s.partners,
+                "complementary": s.complementary,
+                "theirs": _paths(g, s.theirs),
+                "own": _paths(g, s.own),
+            }
+            for s in c.shared
+        ],
     }
 
 

@@ -9,6 +9,8 @@ node links) and the browser scripts (through the ``gcx-config`` JSON block built
 ('focus area', 'focus areas', '/nodes/{id}')
 >>> kind_label("FocusArea"), kind_label("Activity", 2), kind_label("Theme", 1)
 ('Focus area', 'activities', 'theme')
+>>> rel_phrase("MEMBER_OF")
+'is a member of'
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from graph.model import NODE_KINDS, NodeKind
+from graph.model import NODE_KINDS, NodeKind, RelType
 from graph.settings import LIMITS
 
 __all__ = [
@@ -24,10 +26,12 @@ __all__ = [
     "KINDS",
     "KIND_ORDER",
     "NO_THEME_COLOUR",
+    "REL_PHRASES",
     "THEME_PALETTE",
     "KindStyle",
     "client_config",
     "kind_label",
+    "rel_phrase",
 ]
 
 
@@ -91,6 +95,31 @@ NO_THEME_COLOUR = "#5f6b7a"
 CATALYST_BORDER = "#b8860b"
 
 
+_R = RelType
+#: Each relationship type as words between its two ends: "A is a member of B".
+REL_PHRASES: dict[str, str] = {
+    _R.IN_THEME: "is in the theme",
+    _R.MADE: "made",
+    _R.ADDRESSES: "addresses",
+    _R.MEMBER_OF: "is a member of",
+    _R.WORKS_ON: "works on",
+    _R.TARGETS: "targets",
+    _R.FUNDS: "funds",
+    _R.ABOUT: "is about",
+    _R.CORRESPONDS_TO: "corresponds to",
+    _R.INFLUENCES: "influences",
+    _R.CITES: "cites",
+    _R.TOOK_PART_IN: "took part in",
+    _R.CONCERNS: "concerns",
+}
+assert set(REL_PHRASES) == set(RelType), "every relationship type needs its words"
+
+
+def rel_phrase(rel_type: str) -> str:
+    """'MEMBER_OF' -> 'is a member of' (an unknown type in lower case, without underscores)."""
+    return REL_PHRASES.get(rel_type, rel_type.lower().replace("_", " "))
+
+
 def kind_label(kind: str, count: int | None = None) -> str:
     """'FocusArea' -> 'Focus area' (or 'focus areas' for a count other than one)."""
     style = KINDS.get(kind)
@@ -119,4 +148,4 @@ def client_config() -> dict[str, Any]:
         }
         for k, s in KINDS.items()
     }
-    return {"kinds": kinds, "limits": asdict(LIMITS)}
+    return {"kinds": kinds, "limits": asdict(LIMITS), "relationships": dict(REL_PHRASES)}

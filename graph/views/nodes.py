@@ -24,7 +24,7 @@ from graph.data import Snapshot
 from graph.errors import NotFound
 from graph.model import NodeKind as K
 from graph.model import RelType as R
-from graph.views.kinds import KIND_ORDER, KINDS, NO_THEME_COLOUR, THEME_PALETTE
+from graph.views.kinds import KIND_ORDER, KINDS, NO_THEME_COLOUR, THEME_PALETTE, rel_phrase
 
 __all__ = [
     "card",
@@ -200,6 +200,7 @@ def _rels(g: Snapshot, node_id: str) -> list[dict[str, Any]]:
 def _rel_entry(g: Snapshot, direction: str, rtype: str, other: str, data: Any) -> dict[str, Any]:
     return {
         "type": rtype,
+        "phrase": rel_phrase(rtype),
         "direction": direction,
         "basis": data.get("basis") or "stated",
         "source_url": list(data.get("source_url") or []),

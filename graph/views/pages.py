@@ -19,7 +19,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from graph.analyses.addressing import Addressing, EvidencePath, addressing
+from graph.analyses.addressing import (
+    Addressing,
+    EvidencePath,
+    ThemeAddressing,
+    addressing,
+    theme_addressing,
+)
 from graph.data import Snapshot
 from graph.errors import NotFound
 from graph.model import NodeKind as K
@@ -80,9 +86,13 @@ def overview(g: Snapshot) -> dict[str, Any]:
 
 
 def evidence_path(g: Snapshot, path: EvidencePath) -> dict[str, Any]:
-    """An evidence path for a page: how it runs (``via``), its basis, node cards, links."""
+    """An evidence path for a page: how it runs (``via``, in ``words``), the partner's
+    ``role`` on it, whether a link on it was ``curated``, its basis, node cards, links."""
     return {
         "via": path.via,
+        "words": path.words,
+        "role": path.role,
+        "curated": path.curated,
         "basis": path.basis,
         "nodes": [card(g, n) for n in path.nodes],
         "rels": [{"type": r, "basis": b} for r, b in zip(path.rels, path.bases, strict=True)],
@@ -90,7 +100,7 @@ def evidence_path(g: Snapshot, path: EvidencePath) -> dict[str, Any]:
 
 
 def _addressing_entries(
-    g: Snapshot, found: Sequence[Addressing], other: str
+    g: Snapshot, found: Sequence[Addressing | ThemeAddressing], other: str
 ) -> list[dict[str, Any]]:
     entries: list[dict[str, Any]] = [
         {
@@ -175,7 +185,8 @@ def challenge_detail(
 
 def partner_detail(g: Snapshot, partner_id: str) -> dict[str, Any]:
     """A partner: its commitments (full text), project teams, funded focus areas,
-    activities, and the challenges it addresses with the evidence."""
+    activities, the challenges it addresses with the evidence, and the themes it
+    addresses as a whole (``addresses_themes``)."""
     attrs = node(g, partner_id)
     if attrs["kind"] != K.PARTNER:
         raise NotFound(f"{partner_id!r} is not a partner")
@@ -194,4 +205,7 @@ def partner_detail(g: Snapshot, partner_id: str) -> dict[str, Any]:
         "activities": _linked(g, partner_id, R.TOOK_PART_IN, incoming=False),
         "possible_same_as": same,
         "addresses": _addressing_entries(g, addressing(g, partner=partner_id), "challenge"),
+        "addresses_themes": _addressing_entries(
+            g, theme_addressing(g, partner=partner_id), "theme"
+        ),
     }

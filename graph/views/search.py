@@ -3,6 +3,12 @@
 :func:`search` backs ``/search``, ``/api/search`` and the type-ahead boxes; :func:`resolve`
 turns what someone typed into one node id (the Explore "add" box, the collaborator
 finder's partner box), so both boxes read text the same way.
+
+Besides exact words, a search forgives a typo in a name ("Batelle" finds Battelle: each
+word of the query may be a close spelling, by rapidfuzz's ratio, of a word of a node's name
+or name variants) and takes initials for a name ("NMSI" finds National Math and Science
+Initiative: initials of the name's words, with or without "and", "of", "the"...). Exact
+matches rank first; such matches follow, marked by their ``score``.
 """
 
 from __future__ import annotations
@@ -11,6 +17,8 @@ import re
 from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+
+from rapidfuzz import fuzz, process
 
 from graph.data import Snapshot
 from graph.errors import NotFound
@@ -27,6 +35,83 @@ _SEARCH_FIELDS = (
 )  # fmt: skip
 #: A word of a search (Unicode letters and digits).
 WORD = re.compile(r"\w+", re.UNICODE)
+#: Score of a hit through initials, and of a hit through close spellings (exact: 0-3).
+INITIALS_SCORE = 1
+CLOSE_SCORE = 4
+#: Least rapidfuzz ratio (0-100) for a close spelling, and the shortest word it applies to.
+_CLOSE_RATIO = 80
+_CLOSE_MIN_LEN = 4
+_SMALL_WORDS = frozenset(
+    ("a", "an", "and", "at", "for", "in", "of", "on", "or", "the", "to", "with", "de", "la")
+)
+
+
+def initials(name: str) -> set[str]:
+    """The initials a name may go by: of every word, and of its words without "and", "of"...
+
+    >>> sorted(initials("National Math and Science Initiative"))
+    ['nmasi', 'nmsi']
+    >>> initials("Battelle")
+    set()
+    """
+    words = [w.casefold() for w in WORD.findall(name)]
+    out = set()
+    for kept in (words, [w for w in words if w not in _SMALL_WORDS]):
+        if len(kept) >= 2:
+            out.add("".join(w[0] for w in kept))
+    return out
+
+
+@dataclass(frozen=True)
+class _NameIndex:
+    """Per snapshot: name word -> node ids, and initials -> node ids."""
+
+    words: dict[str, frozenset[str]]
+    initials: dict[str, frozenset[str]]
+
+
+@lru_cache(maxsize=8)
+def _name_index(g: Snapshot) -> _NameIndex:
+    words: dict[str, set[str]] = {}
+    inits: dict[str, set[str]] = {}
+    for n, attrs in g.nodes(data=True):
+        names = [str(attrs.get("name") or "")]
+        variants = attrs.get("name_variants")
+        if isinstance(variants, list):
+            names += [str(v) for v in variants]
+        for name in names:
+            for w in WORD.findall(name.casefold()):
+                if len(w) >= _CLOSE_MIN_LEN:
+                    words.setdefault(w, set()).add(str(n))
+            for i in initials(name):
+                inits.setdefault(i, set()).add(str(n))
+    return _NameIndex(
+        {w: frozenset(ids) for w, ids in words.items()},
+        {i: frozenset(ids) for i, ids in inits.items()},
+    )
+
+
+def _close_matches(g: Snapshot, words: list[str]) -> dict[str, tuple[int, str]]:
+    """Node id -> (score, matched by) for nodes every query word names closely or by initials."""
+    index = _name_index(g)
+    found: dict[str, tuple[int, str]] = {}
+    if len(words) == 1 and words[0] in index.initials:
+        for n in index.initials[words[0]]:
+            found[n] = (INITIALS_SCORE, words[0].upper())
+    # short words ("for", "of") neither need nor get a close spelling
+    per_word: list[set[str]] = []
+    for w in (w for w in words if len(w) >= _CLOSE_MIN_LEN):
+        ids: set[str] = set()
+        near = process.extract(
+            w, index.words.keys(), scorer=fuzz.ratio, score_cutoff=_CLOSE_RATIO, limit=None
+        )
+        for word, _, _ in near:
+            ids |= index.words[word]
+        per_word.append(ids)
+    if per_word and all(per_word):
+        for n in set.intersection(*per_word):
+            found.setdefault(n, (CLOSE_SCORE, "a close spelling"))
+    return found
 
 
 @dataclass(frozen=True)
@@ -76,7 +161,8 @@ def search(
     """Nodes whose text holds every word of ``q``, grouped by kind (in KIND_ORDER).
 
     Searches names, statements, descriptions, commitment and keystone text, summaries;
-    a name match ranks first. At most ``limit`` hits per kind.
+    a name match ranks first, then names by their initials or a close spelling (field
+    ``initials`` or ``close spelling``). At most ``limit`` hits per kind.
 
     >>> from graph.data import Node, to_networkx
     >>> g = to_networkx(
@@ -85,6 +171,10 @@ def search(
     ...     [])
     >>> {k: [h.id for h in hits] for k, hits in search(g, "MATH").items()}
     {'Partner': ['p'], 'Commitment': ['m']}
+    >>> [h.id for h in search(g, "Mathh for Amerika")["Partner"]]
+    ['p']
+    >>> [(h.id, h.field) for h in search(g, "MFA")["Partner"]]
+    [('p', 'initials')]
     """
     words = [w.casefold() for w in WORD.findall(q)]
     if not words:
@@ -105,6 +195,14 @@ def search(
         field_name, text = next(((f, v) for f, v, fv in folded if words[0] in fv), fields[0][:2])
         hit = SearchHit(node_id, kind, name, field_name, _snippet(text, words[0]), score)
         grouped.setdefault(kind, []).append(hit)
+    seen = {h.id for hits in grouped.values() for h in hits}
+    for node_id, (score, how) in _close_matches(g, words).items():
+        kind = str(g.nodes[node_id].get("kind"))
+        if node_id in seen or (kinds is not None and kind not in kinds):
+            continue
+        name = name_of(g, node_id)
+        field_name = "initials" if score == INITIALS_SCORE else "close spelling"
+        grouped.setdefault(kind, []).append(SearchHit(node_id, kind, name, field_name, how, score))
     out: dict[str, list[SearchHit]] = {}
     for kind in KIND_ORDER:
         if kind in grouped:

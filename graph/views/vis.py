@@ -27,7 +27,7 @@ from typing import Any
 
 from graph.data import Snapshot
 from graph.model import NodeKind as K
-from graph.views.kinds import CATALYST_BORDER, KINDS
+from graph.views.kinds import CATALYST_BORDER, KINDS, rel_phrase
 from graph.views.layout import kept_layout
 from graph.views.nodes import colour_of, name_of, partner_counts, theme_colours, themes_of
 from graph.views.subgraph import Subgraph, SubgraphRequest, display_order
@@ -60,7 +60,9 @@ def _tooltip(g: Snapshot, node_id: str, partners: Mapping[str, int]) -> str:
         if themes:
             lines.append("Themes: " + ", ".join(themes))
         count = partners.get(node_id, 0)
-        lines.append(f"{count} partner{'s' if count != 1 else ''} address it")
+        lines.append(
+            f"{count} partner addresses it" if count == 1 else f"{count} partners address it"
+        )
     elif kind == K.PARTNER:
         extra = [str(attrs[k]) for k in ("sector", "location") if attrs.get(k)]
         if extra:
@@ -188,7 +190,8 @@ def _vis_edge(g: Snapshot, u: str, v: str, key: str) -> dict[str, Any]:
     data = g.edges[u, v, key]
     basis = data.get("basis") or "stated"
     inferred = basis != "stated"
-    title = f"{name_of(g, u)} {key} {name_of(g, v)} ({basis})"
+    phrase = rel_phrase(key)
+    title = f"{name_of(g, u)} {phrase} {name_of(g, v)}" + (f" ({basis})" if inferred else "")
     if inferred and data.get("method"):
         title += f"\nhow: {data['method']}"
     return {
@@ -196,6 +199,7 @@ def _vis_edge(g: Snapshot, u: str, v: str, key: str) -> dict[str, Any]:
         "from": u,
         "to": v,
         "type": key,
+        "phrase": phrase,
         "basis": basis,
         "title": title,
         "arrows": "to",

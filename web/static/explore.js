@@ -1,5 +1,7 @@
 /* The Explore form: type-ahead for centres (via /api/search), and canonical URLs.
- * Suggestions are built with textContent only.
+ * Picking a suggestion adds the centre to the picture in place (graph-ui.js addCenter:
+ * no page load; the address gains the centre); on the guided start, with no picture yet,
+ * it opens the centre's view. Suggestions are built with textContent only.
  */
 (function () {
   "use strict";
@@ -27,6 +29,8 @@
     p.append("inferred", inferred ? inferred.value : "1");
     var cap = form.querySelector('input[name="cap"]');
     if (cap && cap.value) { p.append("cap", cap.value); }
+    var all = form.querySelector('input[name="all"]');
+    if (all && !p.getAll("center").length) { p.append("all", "1"); }
     if (input.value.trim()) { p.append("add", input.value.trim()); }
     return form.getAttribute("action") + "?" + p.toString();
   }
@@ -49,12 +53,21 @@
     var box = document.createElement("input");
     box.type = "checkbox"; box.name = "center"; box.value = hit.id; box.checked = true;
     label.appendChild(box);
-    label.appendChild(document.createTextNode(" " + hit.name + " (" + hit.kind + ")"));
+    var kind = window.gcxGraph ? window.gcxGraph.kindName(hit.kind) : hit.kind;
+    label.appendChild(document.createTextNode(" " + hit.name + " (" + kind + ")"));
     li.appendChild(label);
     chips.appendChild(li);
     input.value = "";
     close();
-    window.location.assign(canonical());
+    var section = document.querySelector("[data-graph][data-url-state]");
+    var view = section && window.gcxGraph && window.gcxGraph.sectionView(section);
+    if (view) {
+      view.addCenter(hit.id).catch(function (err) {
+        view.say("could not add " + hit.name + " (" + err.message + ").");
+      });
+    } else {
+      window.location.assign(canonical());
+    }
   }
 
   function render() {

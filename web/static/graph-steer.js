@@ -383,7 +383,7 @@
       var tr = document.createElement("tr");
       var a = self.known[e.from], b = self.known[e.to];
       G.cell(tr, a.label, a.url);
-      G.cell(tr, G.phrase(e.type));
+      G.cell(tr, G.phrase(e));
       G.cell(tr, b.label, b.url);
       G.cell(tr, e.basis);
       self.ui.edgeRows.appendChild(tr);

@@ -18,8 +18,8 @@
         self.showPath(from, p.nodes[0]);
         self.showPanel(p.nodes[0]);
       } else if (p.nodes.length === 1) {
-        self.showPanel(p.nodes[0]);
         if (self.state.focus !== p.nodes[0]) { self.focus(p.nodes[0], self.state.hops); }
+        self.showPanel(p.nodes[0]);
       } else if (p.nodes.length === 2) {
         self.refreshTools();
         self.say("two nodes selected: “Path between the two selected” shows how they connect.");
@@ -54,8 +54,8 @@
     else if (ev.key === "ArrowLeft" || ev.key === "ArrowUp") {
       next = order[(i <= 0 ? order.length : i) - 1];
     } else if ((ev.key === "Enter" || ev.key === " ") && sel) {
-      this.showPanel(sel);
       if (this.state.focus !== sel) { this.focus(sel, this.state.hops); }
+      this.showPanel(sel);
     } else if (ev.key === "Escape") {
       net.unselectAll(); this.ui.panel.hidden = true;
       this.change(function (s) { s.focus = ""; s.path = []; });
@@ -104,7 +104,12 @@
     focus.className = "panel-actions";
     focus.appendChild(text("span", "Neighbourhood: ", "muted"));
     [[1, "1 step"], [2, "2 steps"]].forEach(function (h) {
-      var b = button(h[1], function () { self.focus(id, h[0]); }, "focus-" + h[0]);
+      var b = button(h[1], function () {
+        self.focus(id, h[0]);
+        focus.querySelectorAll("[data-action^=focus-]").forEach(function (x) {
+          x.setAttribute("aria-pressed", x === b ? "true" : "false");
+        });
+      }, "focus-" + h[0]);
       b.setAttribute("aria-pressed", self.state.focus === id && self.state.hops === h[0] ? "true" : "false");
       focus.appendChild(b);
     });
@@ -121,16 +126,19 @@
     panel.setAttribute("data-node-id", id);
     this.neighbourhood(id).then(function (sub) {
       if (panel.getAttribute("data-node-id") !== id) { return; }
-      var counts = {};
+      var counts = {}, words = {};
       sub.edges.forEach(function (e) {
         var other = e.from === id ? e.to : e.to === id ? e.from : null;
-        if (other && !(self.shown && self.shown[other])) { counts[e.type] = (counts[e.type] || 0) + 1; }
+        if (other && !(self.shown && self.shown[other])) {
+          counts[e.type] = (counts[e.type] || 0) + 1;
+          words[e.type] = G.phrase(e);
+        }
       });
       var types = Object.keys(counts).sort();
       if (!types.length) { byType.appendChild(text("span", "Every neighbour is shown.", "muted")); return; }
       byType.appendChild(text("span", "Expand by relationship: ", "muted"));
       types.forEach(function (t) {
-        byType.appendChild(button(G.phrase(t) + " (" + counts[t] + ")",
+        byType.appendChild(button(words[t] + " (" + counts[t] + ")",
                                   function () { self.expand(id, t); }, "expand-" + t));
       });
     }).catch(function () { /* the buttons above still work */ });

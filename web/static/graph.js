@@ -22,13 +22,6 @@
   var MAX_TOTAL = CONFIG.limits.subgraph_nodes;   // most nodes a picture may grow to
   var EXPAND_CAP = CONFIG.limits.expand_nodes;    // most nodes one expansion may add
   var KIND_RANK = { Theme: 6, Challenge: 5, Partner: 3, ProjectTeam: 4, FocusArea: 4 };
-  // Relationship types as words: the short phrase on the edge, the sentence in its tooltip.
-  var PHRASES = {
-    IN_THEME: "is in the theme", MADE: "made", ADDRESSES: "addresses",
-    MEMBER_OF: "is a member of", WORKS_ON: "works on", TARGETS: "targets", FUNDS: "funds",
-    ABOUT: "is about", CORRESPONDS_TO: "corresponds to", INFLUENCES: "influences",
-    CITES: "cites", TOOK_PART_IN: "took part in", CONCERNS: "concerns"
-  };
   var DIM = 0.15;
   var urlOwner = null;      // the section whose state lives in location.hash
 
@@ -53,7 +46,11 @@
     return many.charAt(0).toUpperCase() + many.slice(1);
   }
   function plural(n, one, many) { return n + " " + (n === 1 ? one : many); }
-  function phrase(type) { return PHRASES[type] || String(type).toLowerCase().replace(/_/g, " "); }
+  // each edge's words (graph.views.kinds.REL_PHRASES) come with it, or from the config
+  function phrase(e) {
+    var words = (CONFIG.relationships || {})[e.type];
+    return e.phrase || words || String(e.type).toLowerCase().replace(/_/g, " ");
+  }
 
   function samePath(url) {
     // node URLs come from the server; accept only same-origin paths
@@ -190,7 +187,7 @@
 
   View.prototype.sentence = function (e) {
     var a = this.known[e.from], b = this.known[e.to];
-    var s = (a ? a.name : e.from) + " " + phrase(e.type) + " " + (b ? b.name : e.to);
+    var s = (a ? a.name : e.from) + " " + phrase(e) + " " + (b ? b.name : e.to);
     return s + (e.basis && e.basis !== "stated" ? " (inferred: " + e.basis + ")" : "");
   };
 
@@ -272,7 +269,7 @@
       done[id] = true;
       var pos = self.network.getPositions([e.from, e.to]);
       if (pos[e.from] && pos[e.to]) {
-        window.gcxLabels.drawEdgeLabel(ctx, self.network, pos[e.from], pos[e.to], phrase(e.type),
+        window.gcxLabels.drawEdgeLabel(ctx, self.network, pos[e.from], pos[e.to], phrase(e),
                                        self.labelPx() - 1);
       }
     });

@@ -33,26 +33,33 @@
 
   function plural(n, word) { return n + " " + word + (n === 1 ? "" : "s"); }
 
-  // The same text the server's web.query.cell_text gives a value.
+  // The same text the server's graph.console.results.cell_text gives a value.
   function cellText(value) {
     if (value === null || value === undefined) { return "null"; }
     if (typeof value === "string") { return value; }
     if (typeof value === "number" || typeof value === "boolean") { return JSON.stringify(value); }
     if (Array.isArray(value)) { return value.map(cellText).join(", "); }
     if (typeof value === "object") {
-      if ("_label" in value) {
-        return value._label + ": " + ("name" in value ? value.name : ("id" in value ? value.id : ""));
+      // The console's result shape (graph/console/results.py): nodes, relationships, paths.
+      if (value.type === "node" && "kind" in value) {
+        var props = value.properties || {};
+        return value.kind + ": " + (props.name != null ? props.name : (value.id || ""));
       }
-      if ("_type" in value) {
-        return "(" + ("_source" in value ? value._source : "?") + ")-[:" + value._type + "]->(" +
-          ("_target" in value ? value._target : "?") + ")";
+      if (value.type === "relationship" && "rel_type" in value) {
+        return "(" + (value.source || "?") + ")-[:" + value.rel_type + "]->(" +
+          (value.target || "?") + ")";
       }
-      if ("_NODES" in value) { return (value._NODES || []).map(cellText).join(" — "); }
+      if (value.type === "path") { return (value.nodes || []).map(cellText).join(" — "); }
     }
     return JSON.stringify(value);
   }
 
   function showError(message) {
+    // an error replaces the answer before it: no old rows or picture under the message
+    var old = slot.querySelector('[data-role="canvas"]');
+    if (old && old.gcxNetwork) { old.gcxNetwork.destroy(); }
+    slot.replaceChildren();
+    results.hidden = true;
     errorEl.replaceChildren();
     var strong = document.createElement("strong");
     strong.textContent = "The query did not run:";
@@ -84,7 +91,7 @@
       var tr = document.createElement("tr");
       row.forEach(function (v) {
         var td = document.createElement("td");
-        var url = v && typeof v === "object" && "_label" in v ? urls[v.id] : null;
+        var url = v && typeof v === "object" && v.type === "node" && "kind" in v ? urls[v.id] : null;
         if (url) {
           var a = document.createElement("a");
           a.href = samePath(url);
@@ -130,7 +137,10 @@
         ": the query has more. Add a LIMIT or a WHERE, or raise the row cap (at most " +
         data.max_rows + ")."));
     }
-    truncated.hidden = !answer.truncated;
+    if (answer.notice) {
+      truncated.appendChild(document.createTextNode(" Cut: " + answer.notice + "."));
+    }
+    truncated.hidden = !(answer.truncated || answer.notice);
     rewritten.hidden = !answer.rewritten_from;
     fillTable(answer);
     setLinks(answer.permalink);
