@@ -46,6 +46,21 @@ def _unaddressed(g: Snapshot) -> Rows:
     )
 
 
+def _sectors(g: Snapshot) -> Rows:
+    counts = Counter((n.get("sector"), n.get("sector_basis")) for n in nodes(g, "Partner"))
+    return [[s, b, n] for (s, b), n in counts.items()]
+
+
+def _curated(g: Snapshot) -> list[tuple[Any, ...]]:
+    return sorted(
+        (_name(g, m), _name(g, c), d.get("evidence"), d.get("reason"))
+        for m, c, d in edges(g, "ADDRESSES")
+        if g.nodes[m]["kind"] == "Commitment"
+        and g.nodes[c]["kind"] == "Challenge"
+        and d.get("method") == "curated"
+    )
+
+
 def _per_theme(g: Snapshot) -> Rows:
     counts = Counter(t for _, t in chain(g, "Challenge", ">IN_THEME", "Theme"))
     return sorted(([_name(g, t), n] for t, n in counts.items()), key=lambda r: (-r[1], r[0]))
@@ -79,10 +94,12 @@ def _resources(g: Snapshot) -> Rows:
 ORACLES = [
     (_per_catalyst, False),  # ties in the count: any order among them
     (_unaddressed, True),
+    "curated",  # LIMIT 10 over tied challenge names: checked below
+    (_sectors, False),
     (_per_theme, True),
     (_collaborators, True),
     (_stated_targets, False),
-    None,  # Beyond100K commitments, LIMIT 5 over tied names: checked below
+    "made",  # Beyond100K commitments, LIMIT 5 over tied names: checked below
     (_resources, True),
 ]
 
@@ -92,7 +109,12 @@ def test_every_schema_example_gives_neo4js_answer(shared_store: Store) -> None:
     g = shared_store.snapshot()
     for block, oracle in zip(BLOCKS, ORACLES, strict=True):
         rows = shared_store.query(block, {"partner": PARTNER}).rows
-        if oracle is None:
+        if oracle == "curated":
+            curated = _curated(g)
+            assert [r[1] for r in rows] == sorted(c for _, c, _, _ in curated)[:10]
+            assert all(tuple(r) in curated for r in rows)
+            continue
+        if oracle == "made":
             made = sorted(
                 (_name(g, p), g.nodes[m]["text"])
                 for p, m in chain(g, "Partner", ">MADE", "Commitment")
@@ -101,6 +123,7 @@ def test_every_schema_example_gives_neo4js_answer(shared_store: Store) -> None:
             assert [r[0] for r in rows] == [name for name, _ in made[:5]]
             assert all(tuple(r) in made for r in rows)
             continue
+        assert isinstance(oracle, tuple)
         expect, ordered = oracle
         assert same_answer(Case(block, ordered=ordered), rows, expect(g)), block
 

@@ -17,6 +17,8 @@ def normal(value: Any, lists_ordered: bool) -> Any:
         f = float(value)
         return round(f, 9) if math.isfinite(f) else repr(f)
     if isinstance(value, dict):
+        if value.get("type") == "node" and "id" in value:  # the console's result shape
+            return ("node", value["id"])
         if "id" in value and ("_label" in value or "_labels" in value or "_id" in value):
             return ("node", value["id"])
         if "_type" in value:

@@ -335,7 +335,17 @@ CORPUS: list[Case] = [
     C(
         "MATCH (p:Partner) WHERE NOT (p)-[:MEMBER_OF]->() AND NOT (p)-[:MADE]->() "
         "AND NOT (p)-[:TOOK_PART_IN]->() AND NOT (p)-[:FUNDS]->() RETURN count(p)",
-        lambda g: [[sum(g.out_degree(n["id"]) == 0 for n in nodes(g, "Partner"))]],
+        lambda g: [
+            [
+                sum(
+                    not any(
+                        k in ("MEMBER_OF", "MADE", "TOOK_PART_IN", "FUNDS")
+                        for _, _, k in g.out_edges(n["id"], keys=True)
+                    )
+                    for n in nodes(g, "Partner")
+                )
+            ]
+        ],
     ),
     # -- OPTIONAL MATCH -------------------------------------------------------------
     C(
@@ -396,7 +406,7 @@ CORPUS: list[Case] = [
                     )
                     for n in nodes(g, "Challenge")
                 ),
-                len(edges(g, "ADDRESSES")),
+                sum(1 for _, v, _ in edges(g, "ADDRESSES") if g.nodes[v]["kind"] == "Challenge"),
             ]
         ],
     ),
