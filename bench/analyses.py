@@ -18,7 +18,7 @@ Three graphs are measured, each built in memory as the store's snapshot would be
 For each: the first collaborator call (which builds the per-snapshot index), then
 collaborators for every partner with ``--limit`` (what a page shows) and without a limit,
 gaps for all challenges (both link bases), the theme x sector matrix, the SVG chart, a
-cover of every catalyst, and TF-IDF suggestions for every commitment. Wall times from
+cover of every catalyst, and BM25 suggestions for every commitment. Wall times from
 ``time.perf_counter``, one run each (the figures are seconds, not microseconds).
 """
 

@@ -208,11 +208,46 @@ def cmd_query(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
-def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    from graph.analyses.suggest import suggest  # scikit-learn loads only when needed
+def _suggest_text(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    from graph.analyses.suggest import ABSTAIN_BELOW, Matcher  # bm25s loads only when needed
 
-    target = Path(args.output)
-    if args.output != "-" and target.exists() and not args.force:
+    text = sys.stdin.read() if args.text == "-" else args.text
+    with open_store(settings) as store:
+        g = store.snapshot()
+    matcher = Matcher(g)
+    found = matcher.rank(text, top=args.top)
+    if args.format == "json":
+        print(json.dumps([m.to_dict() for m in found], ensure_ascii=False), file=out)
+        return EXIT_OK
+    if not found:
+        print(
+            "No challenge or theme on the map matches this text closely enough "
+            f"(every score is below {ABSTAIN_BELOW[matcher.method]}): nothing to suggest.",
+            file=out,
+        )
+        return EXIT_OK
+    width = max(len(m.kind) for m in found)
+    for m in found:
+        print(f"{m.score:8.3f}  {m.kind:<{width}}  {m.name} ({m.id})", file=out)
+    return EXIT_OK
+
+
+def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    if args.text is not None:
+        if args.output is not None or args.force:
+            print(
+                "gcx suggest: --text prints its answer; drop --output and --force.", file=sys.stderr
+            )
+            return EXIT_USAGE
+        return _suggest_text(args, settings, out)
+    if args.format is not None:
+        print("gcx suggest: --format goes with --text.", file=sys.stderr)
+        return EXIT_USAGE
+    from graph.analyses.suggest import suggest  # bm25s loads only when needed
+
+    output = args.output or "review.csv"
+    target = Path(output)
+    if output != "-" and target.exists() and not args.force:
         print(
             f"gcx suggest: {target} exists (it may hold a reviewer's decisions); "
             "use --force to overwrite it, or choose another --output.",
@@ -222,14 +257,16 @@ def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
     with open_store(settings) as store:
         g = store.snapshot()
     found = suggest(g, top=args.top)
-    if args.output == "-":
+    if output == "-":
         n = write_review(found, out)
         return EXIT_OK
     with target.open("w", encoding="utf-8", newline="") as fh:
         n = write_review(found, fh)
     commitments = len({s.commitment for s in found})
+    total = sum(1 for a in g.nodes.values() if a.get("kind") == "Commitment")
     print(
-        f"Wrote {n} suggestions for {commitments} commitments to {target}. Put accept or "
+        f"Wrote {n} suggestions for {commitments} of {total} commitments to {target}; the "
+        f"other {total - commitments} match nothing on the map closely enough. Put accept or "
         f"reject in the decision column, then: gcx load --suggestions {target}",
         file=out,
     )
@@ -355,10 +392,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_query)
 
     p = sub.add_parser(
-        "suggest", help="suggest commitment -> challenge links from their text, for review"
+        "suggest",
+        help="rank the map's challenges and themes for a text, or suggest commitment -> "
+        "challenge links for review",
     )
-    p.add_argument("--output", default="review.csv", help="review CSV to write ('-': stdout)")
-    p.add_argument("--top", type=_positive, default=3, help="challenges per commitment (3)")
+    p.add_argument(
+        "--text",
+        help="rank the challenges and themes for this text ('-': read standard input); "
+        "an empty answer means nothing on the map matches closely enough",
+    )
+    p.add_argument("--format", choices=("table", "json"), default=None, help="with --text (table)")
+    p.add_argument("--output", help="review CSV to write (default review.csv; '-': stdout)")
+    p.add_argument("--top", type=_positive, default=3, help="suggestions per text (3)")
     p.add_argument("--force", action="store_true", help="overwrite an existing --output")
     p.set_defaults(func=cmd_suggest)
 

@@ -5,11 +5,12 @@ suggestion, every cell neutralised against spreadsheet formulas) and :func:`read
 person fills the ``decision`` column: ``accept`` or ``reject`` (any case), or empty for not
 yet decided. Only ``commitment``, ``challenge``, ``score`` and ``decision`` are read; the
 other columns are there for the reviewer. Every row is checked against the dataset it will
-join — both ends must exist and be a commitment and a challenge, the score a number from 0
-to 1, no pair decided twice — and every problem is reported as ``file:line: message``, like
-the dataset's own. Accepted rows become ``basis: inferred`` relationships with the score and
-:data:`graph.analyses.suggest.METHOD`; a pair the dataset already links is left as the
-dataset has it.
+join — both ends must exist and be a commitment and a challenge (or whatever else the model
+lets a commitment's ``ADDRESSES`` link point to), the score a number of zero or more (a BM25
+score has no upper bound), no pair decided twice — and every problem is reported as
+``file:line: message``, like the dataset's own. Accepted rows become ``basis: inferred``
+relationships with the score and :data:`graph.analyses.suggest.METHOD`; a pair the dataset
+already links is left as the dataset has it.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import TextIO
 
 from graph.analyses import csv_safe
-from graph.analyses.suggest import METHOD, Suggestion
+from graph.analyses.suggest import METHOD, Suggestion, review_kinds
 from graph.data import GraphData, Rel, Value
 from graph.model import NodeKind, RelType
 from loaders.csvfile import REVIEW, CsvReader, DatasetError, Problem
@@ -130,9 +131,10 @@ def _decision(
             name, line, f"decision: expected accept, reject or empty, not {row['decision']!r}"
         )
         ok = False
-    for column, nid, kind in (
-        ("commitment", commitment, NodeKind.COMMITMENT),
-        ("challenge", challenge, NodeKind.CHALLENGE),
+    # The challenge column holds whatever a commitment's ADDRESSES link may point to.
+    for column, nid, allowed in (
+        ("commitment", commitment, (NodeKind.COMMITMENT,)),
+        ("challenge", challenge, review_kinds()),
     ):
         if not nid:
             reader.problem(name, line, f"{column}: required, but empty")
@@ -140,10 +142,9 @@ def _decision(
         elif nid not in kinds:
             reader.problem(name, line, f"{column} {nid!r} does not exist")
             ok = False
-        elif kinds[nid] is not kind:
-            reader.problem(
-                name, line, f"{column} {nid!r} is a {kinds[nid].value}, not a {kind.value}"
-            )
+        elif kinds[nid] not in allowed:
+            wanted = " or ".join(k.value for k in allowed)
+            reader.problem(name, line, f"{column} {nid!r} is a {kinds[nid].value}, not a {wanted}")
             ok = False
     score_text = row["score"].strip()
     try:
@@ -151,8 +152,8 @@ def _decision(
     except ValueError:
         reader.problem(name, line, f"score: expected a number, not {score_text!r}")
         return None
-    if not (math.isfinite(score) and 0.0 <= score <= 1.0):
-        reader.problem(name, line, f"score: expected 0 to 1, not {score_text}")
+    if not (math.isfinite(score) and score >= 0.0):
+        reader.problem(name, line, f"score: expected a number, zero or more, not {score_text}")
         ok = False
     return (decision, (commitment, challenge), score) if ok else None
 

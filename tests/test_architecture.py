@@ -20,8 +20,8 @@ FORBIDDEN = {
 #: What web and the CLI may import from graph: the names ``graph`` and its subpackages'
 #: ``__init__`` modules re-export, never a module inside.
 PUBLIC_GRAPH = {"graph", "graph.views", "graph.analyses", "graph.store", "graph.console"}
-#: Imported directly, and only inside the function that needs it: it loads scikit-learn
-#: (about a second), which no other command should pay for.
+#: Imported directly, and only inside the function that needs it: suggesting loads bm25s
+#: (about half a second), which no other command should pay for.
 LAZY_GRAPH = {"graph.analyses.suggest"}
 
 #: The size rule (bench/ and scripts/ are exempt).

@@ -1,27 +1,29 @@
-"""Suggested links: TF-IDF scores, the review file round trip through `gcx suggest` and
-`gcx load --suggestions`, review-file errors, and the measured precision on a hand-labelled
-sample (tests/data/suggest_gold.csv)."""
+"""Suggestions: the matcher ranks challenges and themes for any text and abstains below its
+threshold; the evaluation's figures; `gcx suggest --text`; the review file round trip
+through `gcx suggest` and `gcx load --suggestions`; review-file errors."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
+import math
 import re
 from pathlib import Path
 
 import pytest
 
 from graph import Store, addressing
+from graph.analyses.evaluation import calibrate, cross_validate, figures, judge
+from graph.analyses.matcher import ABSTAIN_BELOW, Matcher, targets
 from graph.analyses.suggest import (
     METHOD,
     Suggestion,
-    hit_rate_at,
-    precision_at,
-    rank_challenges,
+    review_kinds,
     suggest,
 )
 from graph.backends import open_store
-from graph.data import Node, to_networkx
+from graph.data import Node, Snapshot, to_networkx
 from graph.model import NodeKind as K
 from graph.model import RelType as R
 from graph.settings import BUNDLED_DATASET, Settings
@@ -29,44 +31,197 @@ from loaders import REVIEW_COLUMNS, DatasetError, read_dataset, read_review, wri
 from tests.conftest import ROOT, run_cli
 from tests.small_graph import rel
 
-GOLD = ROOT / "tests" / "data" / "suggest_gold.csv"
-DOCS = ROOT / "docs" / "analyses.md"
-
-# The figures docs/analyses.md reports; the test below recomputes them.
-PRECISION_AT_1 = 0.333
-PRECISION_AT_3 = 0.212
-HIT_RATE_AT_3 = 0.545
+FORTHCOMING = "commitment-achieving-student-success-through-excellence-in-teaching-asset-inc-1"
+LOAN = "scholarships-or-loan-forgiveness-for-stem-college-majors-entering-pk-12-stem-teaching-jobs"
 
 
-def tiny() -> tuple[list[Node], list[str]]:
+def tiny() -> Snapshot:
+    """Three targets of two words each (after stop words), a keystone, three commitments.
+
+    Stemmed: fam = famili, awar (+ the keystone: famili, job); adm = admiss, standard;
+    t = teacher, leadership.
+    """
+    nodes = [
+        Node(K.CHALLENGE, {"id": "fam", "name": "Family awareness"}),
+        Node(K.CHALLENGE, {"id": "adm", "name": "Admissions standards"}),
+        Node(K.THEME, {"id": "t", "name": "Teacher leadership"}),
+        Node(K.KEYSTONE, {"id": "ks", "name": "KS", "text": "Families' jobs"}),
+        Node(K.COMMITMENT, {"id": "m1", "name": "m1", "text": "Workshops for families"}),
+        Node(K.COMMITMENT, {"id": "m2", "name": "m2", "text": "=cmd|' /C calc'!A0"}),
+        Node(K.COMMITMENT, {"id": "m3", "name": "m3", "text": "Teacher leadership roles"}),
+    ]
+    return to_networkx(nodes, [rel(R.CORRESPONDS_TO, "ks", "fam")])
+
+
+def bm25(tf: int, df: int, n: int, length: int, avgdl: float) -> float:
+    """BM25 as Lucene scores one query word (k1 1.5, b 0.75; no constant k1 + 1 factor)."""
+    idf = math.log(1 + (n - df + 0.5) / (df + 0.5))
+    return idf * tf / (tf + 1.5 * (1 - 0.75 + 0.75 * length / avgdl))
+
+
+def test_the_matcher_scores_by_bm25_over_the_maps_own_words() -> None:
+    g = tiny()
+    assert [(t.id, t.kind.value, t.sources) for t in targets(g)] == [
+        ("adm", "Challenge", ()),
+        ("fam", "Challenge", ("ks",)),
+        ("t", "Theme", ()),
+    ]
+    matches = Matcher(g).scores("Workshops for families")
+    # 'famili' is twice in fam's four words (name and keystone), in no other target.
+    assert [m.id for m in matches] == ["fam", "adm", "t"]  # ties at zero: by id
+    assert matches[0].score == pytest.approx(bm25(2, 1, 3, 4, 8 / 3), abs=1e-5)
+    assert [m.score for m in matches[1:]] == [0.0, 0.0]
+    # A theme is ranked like a challenge, and says so.
+    (lead,) = Matcher(g).rank("teacher leadership roles", threshold=0.01)
+    assert (lead.id, lead.kind, lead.name) == ("t", "Theme", "Teacher leadership")
+    # Without the keystone's words, fam has two words and 'famili' once.
+    alone = Matcher(g, exclude=["ks"]).scores("Workshops for families")[0]
+    assert alone.score == pytest.approx(bm25(1, 1, 3, 2, 2.0), abs=1e-5)
+
+
+def test_the_matcher_abstains_below_its_threshold_and_on_unknown_words() -> None:
+    g = tiny()
+    m = Matcher(g)
+    best = m.scores("Workshops for families")[0].score
+    assert [x.id for x in m.rank("Workshops for families", threshold=best)] == ["fam"]
+    assert m.rank("Workshops for families", threshold=best + 1e-3) == []
+    assert m.rank("=cmd|' /C calc'!A0", threshold=0.0) == []  # no word in common
+    assert m.rank("", threshold=0.0) == []
+    assert m.rank("the of and", threshold=0.0) == []  # stop words only
+    with pytest.raises(ValueError):
+        m.rank("families", top=0)
+    # The default threshold is the calibrated one: a one-word match on a tiny map is below it.
+    assert best < ABSTAIN_BELOW["bm25"] and m.rank("Workshops for families") == []
+    tfidf = Matcher(g, method="tfidf")
+    assert [x.id for x in tfidf.rank("Workshops for families", threshold=0.01)] == ["fam"]
+    with pytest.raises(ValueError, match="method"):
+        Matcher(g, method="word2vec")  # type: ignore[arg-type]
+    assert Matcher(to_networkx([], [])).rank("families", threshold=0.0) == []
+
+
+def test_batch_suggestions_abstain_below_the_threshold() -> None:
+    g = tiny()
+    best = Matcher(g).scores("Workshops for families")[0].score
+    found = suggest(g, threshold=best / 2)
+    pairs = [(s.commitment, s.challenge, s.rank) for s in found]
+    # m3 matches theme t; a theme is suggested for review only where the model lets a
+    # commitment's ADDRESSES link point to one.
+    theme = [("m3", "t", 1)] if K.THEME in review_kinds() else []
+    assert pairs == [("m1", "fam", 1), *theme]
+    assert suggest(g, threshold=best + 1) == []
+    assert suggest(g) == []  # the calibrated threshold: nothing this thin passes
+
+
+def test_figures_and_calibration_on_a_hand_checked_gold_set() -> None:
     nodes = [
         Node(K.CHALLENGE, {"id": "fam", "name": "Family awareness of STEM careers"}),
-        Node(K.CHALLENGE, {"id": "adm", "name": "Admissions standards of preparation programs"}),
-        Node(K.COMMITMENT, {"id": "m1", "name": "m1", "text": "Workshops for families on careers"}),
-        Node(K.COMMITMENT, {"id": "m2", "name": "m2", "text": "=cmd|' /C calc'!A0"}),
+        Node(K.CHALLENGE, {"id": "adm", "name": "Admissions standards of programs"}),
+        Node(K.THEME, {"id": "t", "name": "Teacher leadership"}),
+        Node(K.COMMITMENT, {"id": "a", "name": "a", "text": "Career fairs for families"}),
+        Node(K.COMMITMENT, {"id": "b", "name": "b", "text": "Raise admissions standards"}),
+        Node(K.COMMITMENT, {"id": "c", "name": "c", "text": "Teacher leadership roles"}),
+        Node(K.COMMITMENT, {"id": "d", "name": "d", "text": "Leadership for families"}),
+        Node(K.COMMITMENT, {"id": "n", "name": "n", "text": "Our commitment is forthcoming"}),
+        Node(K.COMMITMENT, {"id": "o", "name": "o", "text": "STEM programs"}),
     ]
-    return nodes, ["fam", "adm"]
+    g = to_networkx(nodes, [])
+    gold = {
+        "a": frozenset({"fam"}),
+        "b": frozenset({"adm"}),
+        "c": frozenset({"t"}),
+        "d": frozenset({"adm"}),  # the matcher cannot get this one right
+        "n": frozenset(),
+        "o": frozenset(),
+    }
+    judged = {j.item: j for j in judge(g, [*gold, "missing"])}
+    assert set(judged) == set(gold)
+    assert judged["n"].top_score == 0.0  # no word on the map
+    assert [judged[i].ranked[0] for i in "abc"] == ["fam", "adm", "t"]
+    assert "adm" not in judged["d"].ranked[:2]
+    every = figures(list(judged.values()), gold)
+    assert (every.linked, every.none) == (4, 2)
+    assert (every.precision_at_1, every.hit_at_3) == (0.75, 1.0)  # d's third is adm
+    assert (every.answered, every.abstained) == (1.0, 0.5)  # n scores zero; o does not
+    # o shares one common word with two targets: the best threshold lies above its score.
+    threshold = calibrate(list(judged.values()), gold)
+    assert judged["o"].top_score < threshold <= min(judged[i].top_score for i in "abcd")
+    at = figures(list(judged.values()), gold, threshold)
+    assert (at.answered, at.abstained, at.precision_at_1) == (1.0, 1.0, 0.75)
+    crossed = cross_validate(list(judged.values()), gold, folds=2, repeats=5)
+    assert 0 <= crossed.abstained <= 1 and 0 <= crossed.answered <= 1
+    assert crossed == cross_validate(list(judged.values()), gold, folds=2, repeats=5)
+    with pytest.raises(ValueError):
+        cross_validate(list(judged.values()), gold, folds=1)
 
 
-def test_scores_rank_the_challenge_sharing_rare_words_first() -> None:
-    nodes, _ = tiny()
-    ranked = rank_challenges(to_networkx(nodes, []))
-    assert [c for c, _ in ranked["m1"]] == ["fam"]
-    assert 0 < ranked["m1"][0][1] <= 1
-    assert ranked["m2"] == []  # no word in common: no suggestion at all
+def test_the_bench_reads_a_gold_file_and_measures_every_method(tmp_path: Path) -> None:
+    from bench.suggest import measure, read_gold, render
+
+    f = tmp_path / "gold.csv"
+    f.write_text(
+        "item,outcome,target,evidence,reason\n"
+        f"{FORTHCOMING},none,,,Announced only.\n"
+        "commitment-google-1,linked,theme-prestige,recognize,Recognition.\n"
+        "commitment-google-1,linked,theme-value-of-s-t-and-e,x,y\n"
+        "academy-for-urban-school-leadership,none,,,No description.\n",
+        encoding="utf-8",
+    )
+    gold = read_gold([f])
+    assert gold[FORTHCOMING] == frozenset()
+    assert gold["commitment-google-1"] == {"theme-prestige", "theme-value-of-s-t-and-e"}
+    results = measure(gold)
+    assert results["judged"] == 2
+    assert results["not_judged"] == ["academy-for-urban-school-leadership"]  # no description
+    for r in results["methods"].values():
+        assert r["in_sample"]["abstained"] == 1.0  # "forthcoming" says nothing
+    assert "| bm25 |" in render(results) and "| tfidf |" in render(results)
+    f.write_text("item,outcome,target\nx,maybe,\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"gold\.csv:2"):
+        read_gold([f])
 
 
-def test_suggestions_are_deterministic_and_capped_per_commitment(shared_store: Store) -> None:
+def test_suggest_text_prints_ranked_json_and_an_empty_list_when_it_abstains(
+    env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert run("load")[0] == 0
+    text = "We will offer loan forgiveness to STEM majors who become teachers."
+    code, out = run("suggest", "--text", text, "--format", "json")
+    assert code == 0
+    found = json.loads(out)
+    assert found and found[0]["id"] == LOAN
+    assert all(set(m) == {"id", "kind", "name", "score"} for m in found)
+    assert all(m["kind"] in ("Challenge", "Theme") for m in found)
+    assert [m["score"] for m in found] == sorted((m["score"] for m in found), reverse=True)
+    assert found[-1]["score"] >= ABSTAIN_BELOW["bm25"]
+    code, out = run("suggest", "--text", "Our museum runs nature walks.", "--format", "json")
+    assert (code, json.loads(out)) == (0, [])
+    code, out = run("suggest", "--text", "Our museum runs nature walks.")
+    assert code == 0 and "nothing to suggest" in out
+    code, out = run("suggest", "--text", text, "--top", "1")
+    assert code == 0 and out.count("\n") == 1 and f"({LOAN})" in out
+    monkeypatch.setattr("sys.stdin", io.StringIO(text))
+    assert json.loads(run("suggest", "--text", "-", "--format", "json")[1]) == found
+    assert run("suggest", "--text", text, "--output", "x.csv")[0] == 2
+    assert run("suggest", "--format", "json")[0] == 2
+
+
+def test_suggestions_on_the_bundled_map_are_deterministic_capped_and_abstain(
+    shared_store: Store,
+) -> None:
     g = shared_store.snapshot()
     first = suggest(g, top=3)
     assert first == suggest(g, top=3)
-    per = {}
+    per: dict[str, list[Suggestion]] = {}
     for s in first:
         per.setdefault(s.commitment, []).append(s)
     assert all(1 <= len(v) <= 3 for v in per.values())
     assert all([s.rank for s in v] == list(range(1, len(v) + 1)) for v in per.values())
-    assert all(v[0].score >= v[-1].score for v in per.values())
-    assert len(per) >= 65  # nearly every commitment shares some words with a challenge
+    assert all(v[0].score >= v[-1].score >= ABSTAIN_BELOW["bm25"] for v in per.values())
+    kinds = {k.value for k in review_kinds()}
+    assert all(g.nodes[s.challenge]["kind"] in kinds for s in first)
+    commitments = [n for n, a in g.nodes(data=True) if a["kind"] == "Commitment"]
+    assert FORTHCOMING in commitments and FORTHCOMING not in per  # it says nothing: no row
+    assert 0 < len(per) < len(commitments)
     with pytest.raises(ValueError):
         suggest(g, top=0)
 
@@ -122,6 +277,11 @@ def test_suggest_then_load_round_trips_accepted_rows_as_inferred_links(
     with open_store(Settings(db_path=env)) as store:
         g = store.snapshot()
         every = {(u, v) for u, v, k in g.edges(keys=True) if k == R.ADDRESSES.value}
+        inferred = {
+            (u, v)
+            for u, v, k, d in g.edges(keys=True, data=True)
+            if k == R.ADDRESSES.value and d["basis"] == "inferred"
+        }
         links = [
             (u, v, d)
             for u, v, k, d in g.edges(keys=True, data=True)
@@ -131,10 +291,13 @@ def test_suggest_then_load_round_trips_accepted_rows_as_inferred_links(
         # An accepted pair the curated layer already links stays as curated.
         assert accepted <= every
         assert {(u, v) for u, v, _ in links} <= accepted
-        for u, _, d in links:
+        for u, v, d in links:
             assert d["basis"] == "inferred"
             assert d["method"] == METHOD
-            expected = next(float(r["score"]) for r in rows if r["commitment"] == u)
+            pair = (u, v)
+            expected = next(
+                float(r["score"]) for r in rows if (r["commitment"], r["challenge"]) == pair
+            )
             assert d["score"] == pytest.approx(expected)
         # The links reach the analyses as inferred evidence, and leave with the switch.
         via = [a for a in addressing(g) if any(p.via == "commitment" for p in a.paths)]
@@ -150,7 +313,10 @@ def test_suggest_then_load_round_trips_accepted_rows_as_inferred_links(
     assert {(r["commitment"], r["challenge"]) for r in accepted} >= {
         (rows[i]["commitment"], rows[i]["challenge"]) for i in (0, 2)
     }
-    assert len(accepted) == int(said[1])
+    # Exactly the pairs now linked as inferred (reviewed or curated) come pre-accepted.
+    with again.open(encoding="utf-8") as fh:
+        for r in csv.DictReader(fh):
+            assert (r["decision"] == "accept") == ((r["commitment"], r["challenge"]) in inferred)
 
 
 def test_suggest_will_not_overwrite_a_review_file_without_force(
@@ -187,8 +353,8 @@ def test_bad_review_rows_are_reported_by_line_and_nothing_is_loaded(
         f"no-such-commitment,{challenge},0.2,accept\n"
         f"{challenge},{commitment},0.2,accept\n"
         f"{commitment},{challenge},high,accept\n"
-        f"{commitment},{challenge},1.5,accept\n"
-        f"{commitment},theme-prestige,0.1,reject\n"
+        f"{commitment},{challenge},-0.5,accept\n"
+        f"{commitment},keystone-1,0.1,reject\n"
         f"{commitment},{challenge},0.2,accept\n"
         f"{commitment},{challenge},0.3,reject\n",
         encoding="utf-8",
@@ -196,14 +362,15 @@ def test_bad_review_rows_are_reported_by_line_and_nothing_is_loaded(
     code, _ = run("load", "--suggestions", str(review))
     assert code == 1
     err = capsys.readouterr().err.splitlines()
+    wanted = " or ".join(k.value for k in review_kinds())  # what ADDRESSES may point to
     assert err[:-1] == [
         "review.csv:2: decision: expected accept, reject or empty, not 'maybe'",
         "review.csv:3: commitment 'no-such-commitment' does not exist",
-        f"review.csv:4: challenge '{commitment}' is a Commitment, not a Challenge",
+        f"review.csv:4: challenge '{commitment}' is a Commitment, not a {wanted}",
         f"review.csv:4: commitment '{challenge}' is a Challenge, not a Commitment",
         "review.csv:5: score: expected a number, not 'high'",
-        "review.csv:6: score: expected 0 to 1, not 1.5",
-        "review.csv:7: challenge 'theme-prestige' is a Theme, not a Challenge",
+        "review.csv:6: score: expected a number, zero or more, not -0.5",
+        f"review.csv:7: challenge 'keystone-1' is a Keystone, not a {wanted}",
         f"review.csv:9: '{commitment}' -> '{challenge}' appears twice (first at line 8)",
     ]
     assert "nothing was loaded" in err[-1]
@@ -247,38 +414,26 @@ def test_a_pair_the_dataset_already_links_keeps_its_own_link(tmp_path: Path) -> 
     ]
 
 
-def load_gold() -> dict[str, set[str]]:
-    with GOLD.open(encoding="utf-8", newline="") as fh:
-        return {r["commitment"]: set(r["relevant"].split("|")) for r in csv.DictReader(fh)}
+def test_the_figures_in_the_docs_are_the_ones_measured_on_the_curation_log() -> None:
+    from bench.suggest import measure, read_gold
 
-
-def test_gold_sample_is_a_real_hand_labelled_sample_of_the_bundled_data() -> None:
-    gold = load_gold()
-    data = read_dataset(BUNDLED_DATASET)
-    kinds = {n.id: n.kind for n in data.nodes}
-    assert len(gold) >= 25
-    for commitment, relevant in gold.items():
-        assert kinds[commitment] is K.COMMITMENT
-        assert relevant and all(kinds[c] is K.CHALLENGE for c in relevant)
-
-
-def test_precision_of_suggestions_on_the_labelled_sample_is_the_reported_figure(
-    shared_store: Store,
-) -> None:
-    gold = load_gold()
-    ranked = {c: [ch for ch, _ in v] for c, v in rank_challenges(shared_store.snapshot()).items()}
-    p1 = precision_at(gold, ranked, 1)
-    p3 = precision_at(gold, ranked, 3)
-    hit3 = hit_rate_at(gold, ranked, 3)
-    assert (round(p1, 3), round(p3, 3), round(hit3, 3)) == (
-        PRECISION_AT_1,
-        PRECISION_AT_3,
-        HIT_RATE_AT_3,
-    )
-    # Far above picking challenges at random (about 1.5 relevant of 27 per commitment).
-    mean_relevant = sum(len(v) for v in gold.values()) / len(gold)
-    assert p1 > 4 * mean_relevant / 27
-    report = DOCS.read_text(encoding="utf-8")
-    for figure in (PRECISION_AT_1, PRECISION_AT_3, HIT_RATE_AT_3):
-        assert f"{figure:.3f}" in report
-    assert f"{len(gold)} commitments" in report
+    results = measure(read_gold([BUNDLED_DATASET / "curation.csv"]))
+    assert (results["judged"], len(results["not_judged"])) == (166, 160)
+    rows = {
+        "bm25": "| **BM25, `bm25s` + stemming (chosen)** |",
+        "tfidf": "| TF-IDF cosine (`scikit-learn`, what `gcx suggest` used before) |",
+    }
+    docs = (ROOT / "docs" / "analyses.md").read_text(encoding="utf-8").splitlines()
+    for method, r in results["methods"].items():
+        assert r["calibrated_threshold"] == ABSTAIN_BELOW[method]
+        (line,) = [x for x in docs if x.startswith(rows[method])]
+        rk, cv = r["ranking"], r["cross_validated"]
+        figures = [rk["precision_at_1"], rk["hit_at_3"]]
+        figures += [cv[k] for k in ("precision_at_1", "hit_at_3", "answered", "abstained")]
+        written = line.replace("*", "").split("|")[2:-1]
+        assert [float(x) for x in written] == [
+            round(figures[0], 3),
+            round(figures[1], 3),
+            ABSTAIN_BELOW[method],
+            *(round(f, 3) for f in figures[2:]),
+        ]

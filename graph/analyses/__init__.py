@@ -2,8 +2,9 @@
 
 Pure functions over the frozen networkx snapshot, so both backends give the same answers.
 Web and the CLI import these names from here (or from ``graph``), never from the modules
-inside; ``graph.analyses.suggest`` is the one exception: it loads scikit-learn (~1 s), so
-its callers import it lazily, when they suggest.
+inside; ``graph.analyses.suggest`` (which also re-exports the text matcher) is the one
+exception: suggesting loads ``bm25s`` and its stemmer (about half a second), so its callers
+import it lazily, when they suggest.
 """
 
 from graph.analyses.addressing import (

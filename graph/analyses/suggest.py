@@ -1,42 +1,51 @@
 """Suggested links: which challenges a commitment's text is about, for a person to review.
 
-Commitments rarely name a challenge, so ``ADDRESSES`` links are sparse. This module scores
-every commitment against every challenge from their text, with scikit-learn's TF-IDF and
-cosine similarity (no network, no model download), and writes a review CSV that a person
-edits: one row per (commitment, challenge) suggestion with its ``score`` and an empty
-``decision`` to fill with ``accept`` or ``reject``. ``loaders.review`` reads the file back
-and turns accepted rows into ``basis: inferred`` ``ADDRESSES`` relationships carrying the
-score and :data:`METHOD`.
+Commitments rarely name a challenge, so ``ADDRESSES`` links are sparse. This module asks
+the matcher (:mod:`graph.analyses.matcher`: BM25 over the map's own texts, no network, no
+model download) which challenges each commitment's statement is about, and writes a review
+CSV (``loaders.review``, which owns that format) that a person edits: one row per
+(commitment, challenge) suggestion with its ``score`` and an empty ``decision`` to fill with
+``accept`` or ``reject``; accepted rows load as ``basis: inferred`` ``ADDRESSES`` relationships
+carrying the score and :data:`METHOD`.
 
-The text of a challenge is its name, statement and description, plus the wording of any
-keystone that corresponds to it (two catalysts have no page, only a name and a keystone).
-The text of a commitment is its statement. The vectoriser is fitted on both sets together,
-so words every document uses (``STEM``, ``teachers``) weigh little.
+Like the matcher, it abstains: a challenge scoring below the calibrated threshold is not
+suggested, so a commitment that addresses nothing on the map gets no row at all. Only the
+kinds of target an ``ADDRESSES`` link may point to from a commitment are suggested.
+
+The web and the CLI import this module lazily (the matcher loads ``bm25s`` when it scores),
+so it also re-exports the matcher they use: :class:`Matcher` and :data:`ABSTAIN_BELOW`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-import numpy as np
-
+from graph.analyses.matcher import ABSTAIN_BELOW, Matcher
 from graph.data import Snapshot
-from graph.model import NodeKind, RelType
+from graph.model import REL_TYPES, NodeKind, RelType
 
 __all__ = [
+    "ABSTAIN_BELOW",
     "METHOD",
+    "Matcher",
     "Suggestion",
-    "challenge_text",
-    "hit_rate_at",
-    "precision_at",
-    "rank_challenges",
+    "review_kinds",
     "suggest",
 ]
 
 #: Recorded as the ``method`` of every accepted suggestion (say how the link was made).
-METHOD = "tf-idf cosine similarity of commitment and challenge text (gcx suggest), reviewed"
+METHOD = "BM25 match of commitment text to the map's own texts (gcx suggest), reviewed"
+
+
+def review_kinds() -> tuple[NodeKind, ...]:
+    """The kinds of target a commitment's ``ADDRESSES`` link may point to, per the model.
+
+    >>> NodeKind.CHALLENGE in review_kinds()
+    True
+    """
+    ends = REL_TYPES[RelType.ADDRESSES].ends
+    return tuple(target for source, target in ends if source is NodeKind.COMMITMENT)
 
 
 @dataclass(frozen=True)
@@ -64,77 +73,6 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _ids(g: Snapshot, kind: NodeKind) -> list[str]:
-    return sorted(n for n, attrs in g.nodes(data=True) if attrs.get("kind") == kind.value)
-
-
-def challenge_text(g: Snapshot, challenge: str) -> str:
-    """The text a challenge is matched on: name, statement, description, keystone wording.
-
-    >>> from graph.data import Node, Rel, to_networkx
-    >>> from graph.model import NodeKind as K, RelType as R
-    >>> g = to_networkx(
-    ...     [Node(K.CHALLENGE, {"id": "c", "name": "Time", "statement": "Time to meet."}),
-    ...      Node(K.KEYSTONE, {"id": "k", "name": "K", "text": "Teachers lack time."})],
-    ...     [Rel(R.CORRESPONDS_TO, "k", "c", {"basis": "inferred"})])
-    >>> challenge_text(g, "c")
-    'Time\\nTime to meet.\\nTeachers lack time.'
-    """
-    attrs = g.nodes[challenge]
-    parts = [_text(attrs.get(p)) for p in ("name", "statement", "description")]
-    for source, _, key in g.in_edges(challenge, keys=True):
-        if key == RelType.CORRESPONDS_TO.value:
-            parts.append(_text(g.nodes[source].get("text")))
-    return "\n".join(p for p in parts if p.strip())
-
-
-def _score_matrix(g: Snapshot) -> tuple[list[str], list[str], np.ndarray[Any, Any]]:
-    """(commitment ids, challenge ids, cosine similarity matrix commitments x challenges)."""
-    commitments = _ids(g, NodeKind.COMMITMENT)
-    challenges = _ids(g, NodeKind.CHALLENGE)
-    if not commitments or not challenges:
-        return commitments, challenges, np.zeros((len(commitments), len(challenges)))
-    docs_c = [_text(g.nodes[c].get("text")) or _text(g.nodes[c].get("name")) for c in commitments]
-    docs_h = [challenge_text(g, c) for c in challenges]
-    # Imported here: scikit-learn takes about a second to import, and only scoring needs it
-    # (the loader imports this module for METHOD; gcx's other commands must stay quick).
-    from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics.pairwise import cosine_similarity
-
-    vectoriser = TfidfVectorizer(
-        stop_words="english",
-        strip_accents="unicode",
-        sublinear_tf=True,
-        ngram_range=(1, 2),
-    )
-    try:
-        matrix = vectoriser.fit_transform(docs_c + docs_h)
-    except ValueError:  # every document empty or stop words only: nothing to match on
-        return commitments, challenges, np.zeros((len(commitments), len(challenges)))
-    sims = cosine_similarity(matrix[: len(commitments)], matrix[len(commitments) :])
-    return commitments, challenges, np.asarray(sims)
-
-
-def rank_challenges(g: Snapshot, *, top: int | None = None) -> dict[str, list[tuple[str, float]]]:
-    """Commitment id -> the challenges with a score above zero, best first (``top`` at most).
-
-    Scores are rounded to six decimals; ties are broken by challenge id, so the ranking is
-    reproducible.
-    """
-    commitments, challenges, sims = _score_matrix(g)
-    scores = np.round(sims, 6)
-    out: dict[str, list[tuple[str, float]]] = {}
-    for i, cid in enumerate(commitments):
-        row = scores[i]
-        candidates = np.flatnonzero(row > 0)
-        # Challenge ids are sorted, so a lower index is the lower id: the tie-break.
-        order = candidates[np.lexsort((candidates, -row[candidates]))]
-        if top is not None:
-            order = order[:top]
-        out[cid] = [(challenges[j], float(row[j])) for j in order]
-    return out
-
-
 def _partners(g: Snapshot, commitment: str) -> str:
     names = sorted(
         _text(g.nodes[p].get("name")) or p
@@ -144,83 +82,48 @@ def _partners(g: Snapshot, commitment: str) -> str:
     return "; ".join(names)
 
 
-def suggest(g: Snapshot, *, top: int = 3, min_score: float = 0.0) -> list[Suggestion]:
+def suggest(g: Snapshot, *, top: int = 3, threshold: float | None = None) -> list[Suggestion]:
     """The ``top`` best-scoring challenges for every commitment, with names for a reviewer.
 
-    Pairs scoring zero (no word in common) or below ``min_score`` are left out. A pair
-    already joined by an ``ADDRESSES`` link says so in ``existing``.
+    Challenges scoring below ``threshold`` (default: the matcher's calibrated one) are left
+    out, so a commitment about nothing on the map gets no suggestion. A pair already
+    joined by an ``ADDRESSES`` link says so in ``existing``.
 
     >>> from graph.data import Node, Rel, to_networkx
     >>> from graph.model import NodeKind as K
     >>> g = to_networkx(
     ...     [Node(K.COMMITMENT, {"id": "m", "name": "M", "text": "Families learn about jobs."}),
+    ...      Node(K.COMMITMENT, {"id": "n", "name": "N", "text": "Forthcoming."}),
     ...      Node(K.CHALLENGE, {"id": "a", "name": "Family awareness of STEM jobs"}),
     ...      Node(K.CHALLENGE, {"id": "b", "name": "Admissions standards"})], [])
-    >>> [(s.commitment, s.challenge, s.rank) for s in suggest(g)]
+    >>> [(s.commitment, s.challenge, s.rank) for s in suggest(g, threshold=0.1)]
     [('m', 'a', 1)]
     """
     if top < 1:
         raise ValueError("top must be at least 1")
+    matcher = Matcher(g, kinds=review_kinds())
+    commitments = sorted(
+        n for n, a in g.nodes(data=True) if a.get("kind") == NodeKind.COMMITMENT.value
+    )
     out: list[Suggestion] = []
-    for cid, ranked in rank_challenges(g, top=top).items():
+    for cid in commitments:
         text = _text(g.nodes[cid].get("text"))
-        partner = _partners(g, cid)
-        for rank, (challenge, score) in enumerate(ranked[:top], start=1):
-            if score < min_score:
-                break
+        ranked = matcher.rank(text or _text(g.nodes[cid].get("name")), top=top, threshold=threshold)
+        partner = _partners(g, cid) if ranked else ""
+        for rank, match in enumerate(ranked, start=1):
             existing = None
-            if g.has_edge(cid, challenge, key=RelType.ADDRESSES.value):
-                existing = str(g.edges[cid, challenge, RelType.ADDRESSES.value]["basis"])
+            if g.has_edge(cid, match.id, key=RelType.ADDRESSES.value):
+                existing = str(g.edges[cid, match.id, RelType.ADDRESSES.value]["basis"])
             out.append(
                 Suggestion(
                     commitment=cid,
-                    challenge=challenge,
-                    score=score,
+                    challenge=match.id,
+                    score=match.score,
                     rank=rank,
                     partner=partner,
-                    challenge_name=_text(g.nodes[challenge].get("name")) or challenge,
+                    challenge_name=match.name,
                     commitment_text=text,
                     existing=existing,
                 )
             )
     return out
-
-
-def precision_at(
-    gold: Mapping[str, Iterable[str]], ranked: Mapping[str, Sequence[str]], k: int
-) -> float:
-    """Mean precision at ``k`` over the commitments in ``gold`` (relevant hits in top k / k).
-
-    A commitment missing from ``ranked`` scores zero.
-
-    >>> precision_at({"m": {"a"}}, {"m": ["a", "b", "c"]}, 1)
-    1.0
-    >>> round(precision_at({"m": {"a"}}, {"m": ["b", "a", "c"]}, 3), 4)
-    0.3333
-    """
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    if not gold:
-        return 0.0
-    total = 0.0
-    for commitment, relevant in gold.items():
-        wanted = set(relevant)
-        top = list(ranked.get(commitment, ()))[:k]
-        total += sum(1 for c in top if c in wanted) / k
-    return total / len(gold)
-
-
-def hit_rate_at(
-    gold: Mapping[str, Iterable[str]], ranked: Mapping[str, Sequence[str]], k: int
-) -> float:
-    """Share of the commitments in ``gold`` with at least one relevant challenge in the top k.
-
-    >>> hit_rate_at({"m": {"a"}, "n": {"z"}}, {"m": ["b", "a"], "n": ["b", "a"]}, 2)
-    0.5
-    """
-    if k < 1:
-        raise ValueError("k must be at least 1")
-    if not gold:
-        return 0.0
-    hits = sum(1 for c, rel in gold.items() if set(rel) & set(list(ranked.get(c, ()))[:k]))
-    return hits / len(gold)
