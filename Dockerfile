@@ -14,6 +14,7 @@ COPY graph/ graph/
 COPY loaders/ loaders/
 COPY web/ web/
 COPY gcx/ gcx/
+COPY docs/cypher.md docs/cypher.md
 RUN pip install --no-cache-dir .
 
 COPY data/grand-challenges/ data/grand-challenges/

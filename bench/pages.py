@@ -100,6 +100,7 @@ PAGES = (
         "/collaborators?challenge={challenge}&challenge={challenge2}",
     ),
     Page("query console", "/query"),
+    Page("Cypher guide", "/query/cypher"),
     Page("query, example permalink", "/query?{example}"),
     Page("404 (no route)", "/no-such-page", status=404),
     Page("404 (no such challenge)", "/challenges/no-such-challenge", status=404),
@@ -189,13 +190,8 @@ def example_queries(app: Any) -> list[str]:
     from graph.console.examples import EXAMPLES
     from web.query import ConsoleRequest
 
-    with app.app_context():
-        from web.db import get_store
-
-        backend = get_store().backend
     return [
-        urlencode(ConsoleRequest(ex.text(backend), dict(ex.params), 0, 0).url_args())
-        for ex in EXAMPLES
+        urlencode(ConsoleRequest(ex.cypher, dict(ex.params), 0, 0).url_args()) for ex in EXAMPLES
     ]
 
 

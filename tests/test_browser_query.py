@@ -226,3 +226,22 @@ def test_node_names_from_data_stay_text_in_the_table_and_the_graph(
     assert watch.dialogs == [], "no script from the data ran"
     assert watch.outside() == []
     assert watch.errors == []
+
+
+def test_a_rewritten_query_says_so_and_links_the_guide(
+    page: tuple[Any, Watch], server: Server
+) -> None:
+    pg, _ = page
+    pg.goto(f"{server.url}/query")
+    note = pg.locator('[data-role="rewritten"]')
+    type_query(pg, "MATCH (n:Theme) RETURN n.name AS theme")
+    run_with_keys(pg)
+    assert not note.is_visible()
+    type_query(pg, "MATCH (n:Theme {name: 'Prestige'}) RETURN labels(n)[0] AS kind")
+    run_with_keys(pg)
+    assert rows_shown(pg) == [["Theme"]]
+    assert note.is_visible()
+    note.locator("a").click()
+    pg.wait_for_url("**/query/cypher")
+    assert pg.locator("h1").inner_text() == "Cypher here and in Neo4j"
+    assert pg.locator("h2#patterns").is_visible()

@@ -6,7 +6,7 @@ package ships them (the code behind Neo4j's own editors), run with ``node`` over
 * every statement the Neo4j store can send (``graph.store.cypher.neo4j_statements()``),
   and a check that ``graph/store/neo4j_store.py`` sends no Cypher but those and the
   console's query;
-* every canned console example, in its Neo4j text;
+* every canned console example (written once, in Neo4j Cypher);
 * every query in ``README.md``, ``docs/*.md`` and ``notebooks/*.ipynb``: fenced
   ``cypher`` blocks, ``gcx query "..."`` lines, inline code that is a whole statement,
   and the strings notebooks pass to ``cypher(...)`` or ``store.query(...)``.
@@ -184,7 +184,7 @@ def backend_statements() -> list[Statement]:
 
 
 def example_statements() -> list[Statement]:
-    return [Statement(f"example {e.slug}", e.text("neo4j")) for e in EXAMPLES]
+    return [Statement(f"example {e.slug}", e.cypher) for e in EXAMPLES]
 
 
 PLANTED = {

@@ -1,5 +1,6 @@
-"""Neo4j-only checks: schema constraints, store info in the database, per-dialect examples,
-read access mode, and "database unavailable" when the server cannot be reached.
+"""Neo4j-only checks: schema constraints, store info in the database, the canned examples
+(one Neo4j text), read access mode, and "database unavailable" when the server cannot be
+reached.
 
 The tests marked ``neo4j`` need a real Neo4j (``NEO4J_URI``, with ``NEO4J_USER``,
 ``NEO4J_PASSWORD``, ``NEO4J_DATABASE``) and are skipped without one; point them at a
@@ -216,7 +217,7 @@ def test_the_store_info_lives_in_the_database(neo4j_store: Store) -> None:
 @pytest.mark.neo4j
 @pytest.mark.parametrize("ex", EXAMPLES, ids=[e.slug for e in EXAMPLES])
 def test_each_example_answers_on_neo4j(neo4j_store: Store, ex: Example) -> None:
-    result = neo4j_store.query(ex.text("neo4j"), dict(ex.params))
+    result = neo4j_store.query(ex.cypher, dict(ex.params))
     assert result.rows
 
 
@@ -233,7 +234,7 @@ def test_console_reads_run_in_read_access_mode(neo4j_store: Store) -> None:
 @pytest.mark.neo4j
 def test_paths_come_back_with_drawable_relationships(neo4j_store: Store) -> None:
     ex = next(e for e in EXAMPLES if e.slug == "paths-partner-to-catalyst")
-    path, hops = neo4j_store.query(ex.text("neo4j"), dict(ex.params)).rows[0]
+    path, hops = neo4j_store.query(ex.cypher, dict(ex.params)).rows[0]
     assert hops == len(path["relationships"])
     ids = {n["id"] for n in path["nodes"]}
     assert all({r["source"], r["target"]} <= ids for r in path["relationships"])

@@ -15,6 +15,7 @@ from web import (
     assets,
     challenges,
     collaborators,
+    cypher_guide,
     explore,
     gaps,
     nodes,
@@ -59,5 +60,5 @@ AREAS: list[Area] = [
             (query.bp, "Query"),
         )
     ),
-    *(Area(bp) for bp in (nodes.bp, openapi.bp, assets.bp)),
+    *(Area(bp) for bp in (cypher_guide.bp, nodes.bp, openapi.bp, assets.bp)),
 ]

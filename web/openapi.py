@@ -105,6 +105,11 @@ def _query_post() -> dict[str, Any]:
                 "description": "the returned nodes and relationships in vis-network shape",
             },
             "permalink": {"type": "string", "description": "the /query page that re-runs it"},
+            "rewritten_from": {
+                "type": ["string", "null"],
+                "description": "the query as sent, when the embedded database ran it "
+                "rewritten into its own dialect with Neo4j's meaning (docs/cypher.md)",
+            },
         },
     }
     return {

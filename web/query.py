@@ -45,7 +45,8 @@ MAX_PARAMS = 20_000
 #: Largest ``POST /api/query`` body: a longest query with every character escaped, and room.
 MAX_BODY = 256 * 1024
 _DIALECTS = {
-    "embedded": "the embedded database's Kùzu dialect: label(n) rather than labels(n)",
+    "embedded": "as you would write it for Neo4j; the embedded database runs it with "
+    "Neo4j's meaning or says why not",
     "neo4j": "Neo4j's dialect",
 }
 _FIELDS = ("query", "params", "timeout", "max_rows")
@@ -263,6 +264,7 @@ def _payload(req: ConsoleRequest, result: QueryResult) -> dict[str, Any]:
         "max_rows": req.max_rows,
         "graph": graph,
         "permalink": url_for("query.index", **req.url_args()),
+        "rewritten_from": result.rewritten_from,
     }
 
 
@@ -298,14 +300,14 @@ def results_csv(result: QueryResult) -> str:
     return out.getvalue()
 
 
-def _examples(backend: str) -> list[dict[str, Any]]:
+def _examples() -> list[dict[str, Any]]:
     groups = []
     for audience, heading in _AUDIENCES.items():
         items = []
         for ex in EXAMPLES:
             if ex.audience is not audience:
                 continue
-            req = ConsoleRequest(ex.text(backend), dict(ex.params), 0, 0)
+            req = ConsoleRequest(ex.cypher, dict(ex.params), 0, 0)
             args = req.url_args()
             items.append(
                 {
@@ -334,7 +336,7 @@ def api_query() -> Response:
 def index() -> tuple[str, int]:
     most_timeout, most_rows = _limits()
     backend = get_store().backend
-    groups = _examples(backend)
+    groups = _examples()
     context: dict[str, Any] = {
         "groups": groups,
         "examples_json": {

@@ -1,12 +1,13 @@
-"""Canned console queries for the three user groups, in both Cypher dialects.
+"""Canned console queries for the three user groups, written once, in Neo4j's Cypher.
 
 Partners look for collaborators, strategists for high-leverage challenges few work on,
 researchers for the shape of the graph. Each example is one read-only query with
-``$parameters`` and defaults that give an answer on the bundled dataset. Most run as the
-same text on the embedded store (ladybug, Kùzu dialect) and on Neo4j; where the dialects
-differ (shortest paths, a node's label, a relationship's type) the example carries its
-Neo4j text too, and :func:`example_text` picks the one for a backend. The test suite runs
-every example on the embedded store and pins which are per-dialect.
+``$parameters`` and defaults that give an answer on the bundled dataset. The text is
+Neo4j 5 Cypher and runs as it is on both backends: Neo4j reads it directly, and the
+embedded store's compatibility layer (``graph/console/compat/``) runs it with Neo4j's
+meaning. The test suite compares every example's answer on the embedded store with one
+computed with networkx (``tests/test_examples.py``), and Neo4j's own parser checks the
+text (``tests/test_cypher_lint.py``).
 """
 
 from __future__ import annotations
@@ -16,9 +17,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, LiteralString
 
-from graph.store.cypher import Dialect
-
-__all__ = ["EXAMPLES", "Audience", "Example", "example", "example_text"]
+__all__ = ["EXAMPLES", "Audience", "Example", "example"]
 
 
 class Audience(StrEnum):
@@ -39,18 +38,6 @@ class Example:
     question: str
     cypher: LiteralString
     params: Mapping[str, Any] = field(default_factory=dict)
-    #: The Neo4j text where the dialects differ; None: ``cypher`` runs on both.
-    neo4j: LiteralString | None = None
-
-    @property
-    def per_dialect(self) -> bool:
-        return self.neo4j is not None
-
-    def text(self, dialect: Dialect | str) -> LiteralString:
-        """The query text for ``dialect`` (``"embedded"`` or ``"neo4j"``)."""
-        if Dialect(dialect) is Dialect.NEO4J and self.neo4j is not None:
-            return self.neo4j
-        return self.cypher
 
 
 _PARTNER = "national-math-and-science-initiative"
@@ -127,20 +114,17 @@ EXAMPLES: tuple[Example, ...] = (
         "Paths from a partner to a catalyst",
         Audience.RESEARCHERS,
         "What is the shortest chain of links from this partner to this catalyst?",
-        "MATCH p = (a:Partner {id: $partner})-[* SHORTEST 1..8]-(c:Challenge {id: $catalyst}) "
-        "RETURN p, length(p) AS hops",
-        {"partner": _PARTNER, "catalyst": _CATALYST},
-        neo4j="MATCH p = shortestPath((a:Partner {id: $partner})-[*1..8]-"
+        "MATCH p = shortestPath((a:Partner {id: $partner})-[*..8]-"
         "(c:Challenge {id: $catalyst})) "
         "RETURN p, length(p) AS hops",
+        {"partner": _PARTNER, "catalyst": _CATALYST},
     ),
     Example(
         "nodes-per-label",
         "Nodes per label",
         Audience.RESEARCHERS,
         "How many nodes of each kind does the graph hold?",
-        "MATCH (n) RETURN label(n) AS label, count(*) AS nodes ORDER BY label",
-        neo4j="MATCH (n) WHERE NOT n:GcxStore "
+        "MATCH (n) WHERE NOT n:GcxStore "
         "RETURN labels(n)[0] AS label, count(*) AS nodes ORDER BY label",
     ),
     Example(
@@ -149,9 +133,6 @@ EXAMPLES: tuple[Example, ...] = (
         Audience.RESEARCHERS,
         "Which links are inferred rather than stated by a source, and by what method?",
         "MATCH (a)-[r]->(b) WHERE r.basis = 'inferred' "
-        "RETURN label(r) AS type, a.name AS source, b.name AS target, r.method AS method, "
-        "r.score AS score ORDER BY type, source, target",
-        neo4j="MATCH (a)-[r]->(b) WHERE r.basis = 'inferred' "
         "RETURN type(r) AS type, a.name AS source, b.name AS target, r.method AS method, "
         "r.score AS score ORDER BY type, source, target",
     ),
@@ -177,12 +158,3 @@ def example(slug: str) -> Example:
         if ex.slug == slug:
             return ex
     raise KeyError(slug)
-
-
-def example_text(slug: str, backend: str) -> LiteralString:
-    """The text of example ``slug`` for a store's ``backend`` (``store.backend``).
-
-    >>> example_text("nodes-per-label", "neo4j").startswith("MATCH (n) WHERE NOT n:GcxStore")
-    True
-    """
-    return example(slug).text(backend)

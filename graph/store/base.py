@@ -17,6 +17,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
+from decimal import Decimal
 from typing import Any
 
 import networkx as nx
@@ -55,6 +56,9 @@ class QueryResult:
     elapsed_ms: float
     #: What was cut beyond the row cap (long values, a result past its byte cap), if any.
     notice: str = ""
+    #: The query as the user wrote it, when the store ran a rewritten text with the same
+    #: meaning (the embedded store's Neo4j-compatibility layer); None when run as written.
+    rewritten_from: str | None = None
 
 
 def jsonable(value: Any) -> Any:
@@ -63,6 +67,8 @@ def jsonable(value: Any) -> Any:
         return value
     if isinstance(value, float):
         return value if math.isfinite(value) else None
+    if isinstance(value, Decimal):  # the engine sums integers as 128-bit decimals
+        return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, datetime | date | clock_time):
         return value.isoformat()
     if isinstance(value, timedelta):
@@ -153,6 +159,12 @@ class Store(ABC):
             raise QueryError(f"the query is longer than {LIMITS.query_chars:,} characters")
         text = checked_text(cypher)  # the canonical text the check read: what the engine runs
         bound = check_params(params)
+        # The backend's own dialect (Neo4j's meaning, docs/cypher.md); the check then reads
+        # exactly the text that will run.
+        translated = self._translate(text, bound)
+        rewritten_from = None if translated == text else cypher
+        if rewritten_from is not None:
+            text = checked_text(translated)
         timeout = self.settings.query_timeout_s if timeout_s is None else timeout_s
         cap = self.settings.query_max_rows if max_rows is None else max_rows
         if not 0 < timeout <= 300:
@@ -164,9 +176,8 @@ class Store(ABC):
         columns, rows, truncated = answer[0], answer[1], answer[2]
         notice = str(answer[3]) if len(answer) > 3 else ""
         elapsed = (time.perf_counter() - start) * 1000
-        return QueryResult(
-            columns, [[jsonable(v) for v in r] for r in rows], truncated, elapsed, notice
-        )
+        rows = [[jsonable(v) for v in r] for r in rows]
+        return QueryResult(columns, rows, truncated, elapsed, notice, rewritten_from)
 
     def close(self) -> None:
         """Release the database handle."""
@@ -179,6 +190,10 @@ class Store(ABC):
         self.close()
 
     # -- per-backend hooks -------------------------------------------------------------
+    def _translate(self, cypher: str, params: dict[str, Any]) -> str:
+        """The text this backend runs for console query ``cypher`` (Neo4j Cypher)."""
+        return cypher
+
     @abstractmethod
     def _replace(self, data: GraphData, if_empty: bool) -> StoreInfo: ...
 

@@ -24,6 +24,7 @@ from typing import Any
 
 import ladybug
 
+from graph.console.compat import explained, translate
 from graph.console.sandbox import shared_pool
 from graph.data import GraphData, Node, Rel, Snapshot, to_networkx
 from graph.errors import (
@@ -250,6 +251,9 @@ class EmbeddedStore(Store):
             conn.close()
         return info, to_networkx(nodes, rels)
 
+    def _translate(self, cypher: str, params: dict[str, Any]) -> str:
+        return translate(cypher, params).text  # Neo4j's Cypher, run with Neo4j's meaning
+
     def _run_read(
         self, cypher: str, params: dict[str, Any], timeout_s: float, max_rows: int
     ) -> tuple[list[str], list[list[Any]], bool, str]:
@@ -257,7 +261,7 @@ class EmbeddedStore(Store):
         # handle (graph/console/sandbox.py): ladybug's interrupt cannot stop a long single
         # operator, and a worker can write nowhere and read only its generation.
         target, _, _ = self._handle()
-        return shared_pool().run(target, cypher, params, timeout_s, max_rows)
+        return explained(shared_pool().run, target, cypher, params, timeout_s, max_rows)
 
     def _close(self) -> None:
         with self._lock:

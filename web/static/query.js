@@ -20,6 +20,7 @@
   var results = document.querySelector('[data-role="results"]');
   var summary = results.querySelector('[data-role="summary"]');
   var truncated = results.querySelector('[data-role="truncated"]');
+  var rewritten = results.querySelector('[data-role="rewritten"]');
   var table = results.querySelector('[data-role="result-table"]');
   var slot = results.querySelector('[data-role="graph-slot"]');
   var template = document.querySelector('[data-role="graph-template"]');
@@ -140,6 +141,7 @@
       truncated.appendChild(document.createTextNode(" Cut: " + answer.notice + "."));
     }
     truncated.hidden = !(answer.truncated || answer.notice);
+    rewritten.hidden = !answer.rewritten_from;
     fillTable(answer);
     setLinks(answer.permalink);
     results.hidden = false;
