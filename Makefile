@@ -8,7 +8,7 @@ PORT   ?= 5000
 
 LINT_DIR := tools/cypher-lint
 
-.PHONY: help setup cypher-lint-setup run load serve test check lint format bench loadtest clean
+.PHONY: help setup cypher-lint-setup test-deps run load serve test check lint format bench loadtest clean
 
 help:  ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -45,7 +45,14 @@ format: setup  ## apply ruff's fixes and formatting
 check: lint  ## lint, format check and mypy --strict
 	$(BIN)/mypy
 
-test: check  ## set up and run the whole test suite (lint, types, unit, browser, notebooks)
+test-deps:  ## Neo4j's Cypher parser where node and npm exist (its tests skip, with the reason, where not)
+	@if command -v npm >/dev/null && command -v node >/dev/null; then \
+	  $(MAKE) --no-print-directory cypher-lint-setup; \
+	else \
+	  echo "node/npm not found: the Neo4j-parser tests will skip (Debian: apt-get install nodejs npm)"; \
+	fi
+
+test: check test-deps  ## set up and run the whole test suite (lint, types, unit, browser, notebooks, Neo4j parser)
 	$(BIN)/pytest
 
 bench: setup  ## measure load, snapshot, row-by-row, API and pyvis paths; table + bench/results/latest.json
