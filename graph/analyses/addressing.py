@@ -30,8 +30,10 @@ is *curated* when one of its links was judged item by item (``method: curated``,
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 from graph.data import Snapshot
 from graph.model import CURATED, NodeKind, RelType
@@ -130,13 +132,25 @@ class EvidencePath:
         """Whether a link on the path was judged item by item (``method: curated``)."""
         return CURATED in self.methods
 
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON answers: the path's via, role, nodes, links and basis."""
+        return {
+            "via": self.via,
+            "role": self.role,
+            "nodes": list(self.nodes),
+            "rels": list(self.rels),
+            "basis": self.basis,
+            "curated": self.curated,
+        }
+
     @property
     def words(self) -> str:
         """The path in words, e.g. ``through a commitment``."""
         return VIA_WORDS.get(self.via, self.via)
 
 
-def _basis(paths: tuple[EvidencePath, ...]) -> str:
+def strongest_basis(paths: Iterable[EvidencePath]) -> str:
+    """``stated`` when any of the paths is stated, else ``inferred``."""
     return "stated" if any(p.basis == "stated" for p in paths) else "inferred"
 
 
@@ -155,7 +169,7 @@ class Addressing:
 
     @property
     def basis(self) -> str:
-        return _basis(self.paths)
+        return strongest_basis(self.paths)
 
     @property
     def roles(self) -> tuple[str, ...]:
@@ -173,7 +187,7 @@ class ThemeAddressing:
 
     @property
     def basis(self) -> str:
-        return _basis(self.paths)
+        return strongest_basis(self.paths)
 
     @property
     def roles(self) -> tuple[str, ...]:

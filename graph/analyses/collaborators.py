@@ -39,7 +39,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Iterable
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from typing import Any
@@ -49,6 +48,7 @@ from graph.analyses.addressing import (
     DOES,
     EvidencePath,
     addressing,
+    strongest_basis,
     theme_addressing,
 )
 from graph.analyses.collaborator_words import LQ, RQ, how, phrases, sector_words
@@ -105,21 +105,6 @@ def _sector(g: Snapshot, node: str) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
-def _basis(paths: Iterable[EvidencePath]) -> str:
-    return "stated" if any(p.basis == "stated" for p in paths) else "inferred"
-
-
-def _path_dict(p: EvidencePath) -> dict[str, Any]:
-    return {
-        "via": p.via,
-        "role": p.role,
-        "nodes": list(p.nodes),
-        "rels": list(p.rels),
-        "basis": p.basis,
-        "curated": p.curated,
-    }
-
-
 @dataclass(frozen=True)
 class Shared:
     """One thread two partners share: a team, challenge, activity, focus area or theme.
@@ -141,8 +126,8 @@ class Shared:
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
-        out["own"] = [_path_dict(p) for p in self.own]
-        out["theirs"] = [_path_dict(p) for p in self.theirs]
+        out["own"] = [p.to_dict() for p in self.own]
+        out["theirs"] = [p.to_dict() for p in self.theirs]
         return out
 
 
@@ -340,7 +325,9 @@ def _shared(g: Snapshot, idx: _Index, partner: str, other: str) -> list[Shared]:
         if kind != "team" and not (_through(mine, through) or _through(yours, through)):
             continue
         comp = complementary and kind == "challenge"
-        basis = "stated" if _basis(mine) == _basis(yours) == "stated" else "inferred"
+        basis = (
+            "stated" if strongest_basis(mine) == strongest_basis(yours) == "stated" else "inferred"
+        )
         weight = _weight(g, idx, key, complementary=comp)
         out.append(
             Shared(

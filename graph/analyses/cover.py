@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from graph.analyses.addressing import EvidencePath, addressing
+from graph.analyses.addressing import EvidencePath, addressing, strongest_basis
 from graph.data import Snapshot
 from graph.errors import NotFound
 from graph.model import NodeKind
@@ -29,21 +29,6 @@ _APPROXIMATE = (
 def _name(g: Snapshot, node: str) -> str:
     value = g.nodes[node].get("name")
     return value if isinstance(value, str) and value else node
-
-
-def _basis(paths: Iterable[EvidencePath]) -> str:
-    return "stated" if any(p.basis == "stated" for p in paths) else "inferred"
-
-
-def _path_dict(p: EvidencePath) -> dict[str, Any]:
-    return {
-        "via": p.via,
-        "role": p.role,
-        "nodes": list(p.nodes),
-        "rels": list(p.rels),
-        "basis": p.basis,
-        "curated": p.curated,
-    }
 
 
 @dataclass(frozen=True)
@@ -88,7 +73,7 @@ class Cover:
                         "partner": p.partner,
                         "name": p.name,
                         "basis": p.basis,
-                        "paths": [_path_dict(x) for x in p.paths],
+                        "paths": [x.to_dict() for x in p.paths],
                     }
                     for p in ps
                 ]
@@ -136,8 +121,8 @@ def cover(g: Snapshot, challenges: Iterable[str], *, include_inferred: bool = Tr
     for c in wanted:
         people = []
         for p, paths in on_challenge.get(c, ()):
-            people.append(PartnerOn(p, _name(g, p), _basis(paths), paths))
-            reach[p][c] = _basis(paths)
+            people.append(PartnerOn(p, _name(g, p), strongest_basis(paths), paths))
+            reach[p][c] = strongest_basis(paths)
         people.sort(key=lambda x: (x.basis != "stated", x.name, x.partner))
         on_each[c] = tuple(people)
 
