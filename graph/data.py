@@ -57,6 +57,25 @@ class GraphData:
     #: (``loaders.dataset``): then it is the version, and nothing is sorted or re-encoded.
     source_digest: str | None = None
 
+    @classmethod
+    def joined(cls, parts: Iterable[GraphData]) -> GraphData:
+        """One graph of ``parts`` (as a loader hands them over, file by file): their nodes,
+        relationships and meta in order, and the last part's :attr:`source_digest` (the
+        hash of every file the parts were read from), if it has one.
+
+        >>> t = Node(NodeKind.THEME, {"id": "t", "name": "T"})
+        >>> whole = GraphData.joined([GraphData([t]), GraphData(meta={"k": "v"})])
+        >>> len(whole.nodes), whole.meta, whole.source_digest
+        (1, {'k': 'v'}, None)
+        """
+        whole = cls()
+        for part in parts:
+            whole.nodes.extend(part.nodes)
+            whole.rels.extend(part.rels)
+            whole.meta.update(part.meta)
+            whole.source_digest = part.source_digest
+        return whole
+
     def nodes_of(self, kind: NodeKind) -> list[Node]:
         return [n for n in self.nodes if n.kind is kind]
 

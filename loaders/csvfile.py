@@ -45,6 +45,9 @@ MAX_FIELD = 100_000
 MAX_FILE_BYTES = 200 * 1024 * 1024
 _BOM = b"\xef\xbb\xbf"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Every byte but those control characters: deleting these from a file's bytes leaves its
+#: control characters (UTF-8 encodes them as themselves), ten times faster than a search.
+_NOT_CONTROL = bytes(sorted(set(range(256)) - {*range(9), 11, 12, *range(14, 32), 127}))
 _FORMULA_START = ("=", "+", "@", "\t", "\r")
 _JOIN = "\x00"
 _RISKY_START = re.compile(r"\x00[-=+@\t\r]")  # a literal first: a fast scan
@@ -141,39 +144,102 @@ class CsvReader:
         """(line, row) of each non-blank record of a CSV file whose header holds
         ``columns`` (in any order; only those, unless the policy allows others). Columns
         named in ``optional`` may be left out of the file: they read as empty."""
-        text = self._text(name, required, policy)
-        if text is None:
+        read = self._records(name, columns, required, policy, optional)
+        if read is None:
             return []
+        header, lines, records, control = read
+        absent = {c: "" for c in columns if c in optional and c not in header}
+        check = policy.check_cells
+        out: list[tuple[int, dict[str, str]]] = []
+        for start, record in zip(lines, records, strict=True):
+            if not check or not self._bad_record(name, start, header, record, control):
+                out.append((start, {**absent, **dict(zip(header, record, strict=True))}))
+        return out
+
+    def columns(
+        self, name: str, columns: tuple[str, ...], *, optional: Sequence[str] = ()
+    ) -> tuple[list[int], list[tuple[str, ...]]]:
+        """A dataset file read column by column: the line each kept record starts on, and
+        one tuple of cells per name in ``columns`` (an ``optional`` column the file leaves
+        out is all empty). The same records as :meth:`rows` keeps, the same problems; the
+        cell checks run over whole columns, which is what makes this the fast way to read
+        a large file.
+
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "t.csv").write_text("name,id\\nA,a\\nB,@b\\n", encoding="utf-8")
+        >>> CsvReader(folder).columns("t.csv", ("id", "name", "note"), optional=("note",))
+        ([2], [('a',), ('A',), ('',)])
+        """
+        read = self._records(name, columns, True, DATASET, optional)
+        if read is None:
+            return [], [() for _ in columns]
+        header, lines, records, control = read
+        cells: list[tuple[str, ...]] = list(zip(*records, strict=True))
+        if not cells:
+            cells = [() for _ in header]
+        bad: set[int] = set()
+        for column, col in zip(header, cells, strict=True):
+            bad.update(self._bad_cells(name, lines, column, col, control))
+        if bad:
+            keep = [i for i in range(len(lines)) if i not in bad]
+            lines = [lines[i] for i in keep]
+            cells = [tuple(col[i] for i in keep) for col in cells]
+        where = {column: i for i, column in enumerate(header)}
+        empty = ("",) * len(lines)
+        return lines, [cells[where[c]] if c in where else empty for c in columns]
+
+    def _records(
+        self,
+        name: str,
+        columns: tuple[str, ...],
+        required: bool,
+        policy: CsvPolicy,
+        optional: Sequence[str],
+    ) -> tuple[list[str], list[int], list[list[str]], bool] | None:
+        """The header, the line and cells of every non-blank record whose field count
+        matches it (unchecked cells), and whether the file holds a control character;
+        None when the file cannot be read at all."""
+        read = self._text(name, required, policy)
+        if read is None:
+            return None
+        text, control = read
         if not text.strip():
             self.unreadable(name, 1, f"file is empty: expected a header row ({','.join(columns)})")
-            return []
+            return None
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        out: list[tuple[int, dict[str, str]]] = []
+        lines: list[int] = []
+        records: list[list[str]] = []
+        header: list[str] | None = None
         line = 1  # where the record being read starts: csv errors are reported there
         try:
             header = self._header(name, next(reader), columns, policy, optional)
             if header is None:
-                return []
-            absent = {c: "" for c in columns if c in optional and c not in header}
-            has_control = _CONTROL.search(text) is not None  # then _JOIN cannot be in a cell
+                return None
+            width = len(header)
             line = reader.line_num + 1
             for record in reader:
                 start, line = line, reader.line_num + 1
-                if not record or all(not cell.strip() for cell in record):
-                    continue
-                if len(record) != len(header):
-                    self.problem(
-                        name, start, f"has {len(record)} fields, the header has {len(header)}"
-                    )
-                    continue
-                if not policy.check_cells or self._clean(name, start, header, record, has_control):
-                    out.append((start, {**absent, **dict(zip(header, record, strict=True))}))
+                # One test decides the usual record: full width, its first cell filled.
+                if not (len(record) == width and record[0].strip()):
+                    if not "".join(record).strip():
+                        continue  # a blank record
+                    if len(record) != width:
+                        self.problem(
+                            name, start, f"has {len(record)} fields, the header has {width}"
+                        )
+                        continue
+                lines.append(start)
+                records.append(record)
         except csv.Error as exc:
             self.unreadable(name, line, _csv_message(exc, reader.line_num, line))
-        return out
+        if header is None:
+            return None
+        return header, lines, records, control
 
-    def _text(self, name: str, required: bool, policy: CsvPolicy) -> str | None:
-        """The file's text, or None (with the problem noted) when it cannot be read."""
+    def _text(self, name: str, required: bool, policy: CsvPolicy) -> tuple[str, bool] | None:
+        """The file's text and whether it holds a control character, or None (with the
+        problem noted) when it cannot be read."""
         path = self.folder / name
         if not path.exists():
             if required:
@@ -202,7 +268,7 @@ class CsvReader:
             # Spreadsheets often save CSV with a byte-order mark: a reviewer's file may have one.
             raw = raw[len(_BOM) :]
         try:
-            return raw.decode("utf-8")
+            return raw.decode("utf-8"), bool(raw.translate(None, _NOT_CONTROL))
         except UnicodeDecodeError as exc:
             line = raw[: exc.start].count(b"\n") + 1
             self.unreadable(
@@ -234,35 +300,46 @@ class CsvReader:
             self.unreadable(name, 1, f"unknown columns: {', '.join(extra)}")
         return None if missing or extra else header
 
-    def _clean(
-        self, name: str, line: int, header: list[str], record: list[str], has_control: bool
+    def _bad_record(
+        self, name: str, line: int, header: list[str], record: list[str], control: bool
     ) -> bool:
-        """Whether every cell is safe to keep (each bad one noted)."""
-        # Most records are clean: one C-level pass over the joined record decides whether
-        # the per-cell checks (and their messages) are needed at all.
-        if not (
-            has_control
-            or max(map(len, record)) > MAX_FIELD
-            or _RISKY_START.search(_JOIN + _JOIN.join(record))
-        ):
-            return True
+        """Whether any cell of one record is unsafe to keep (each bad one noted)."""
         bad = False
-        for col, cell in zip(header, record, strict=True):
+        for column, cell in zip(header, record, strict=True):
+            bad = self._bad_cells(name, (line,), column, (cell,), control) != [] or bad
+        return bad
+
+    def _bad_cells(
+        self, name: str, lines: Sequence[int], column: str, cells: Sequence[str], control: bool
+    ) -> list[int]:
+        """The indexes of the cells unsafe to keep (each noted): too long, holding a
+        control character (only possible when the file holds one), or starting like a
+        spreadsheet formula."""
+        # Most columns are clean: a few C-level passes over the whole column decide
+        # whether the per-cell checks (and their messages) are needed at all.
+        if not cells or not (
+            (control and _CONTROL.search("\n".join(cells)))
+            or max(map(len, cells)) > MAX_FIELD
+            or _RISKY_START.search(_JOIN + _JOIN.join(cells))
+        ):
+            return []
+        bad: list[int] = []
+        for i, cell in enumerate(cells):
             if len(cell) > MAX_FIELD:
-                self.problem(name, line, f"{col}: longer than {MAX_FIELD:,} characters")
-                bad = True
+                self.problem(name, lines[i], f"{column}: longer than {MAX_FIELD:,} characters")
             elif _CONTROL.search(cell):
-                self.problem(name, line, f"{col}: contains a control character")
-                bad = True
+                self.problem(name, lines[i], f"{column}: contains a control character")
             elif cell.startswith(_FORMULA_START) or (cell.startswith("-") and not is_number(cell)):
                 self.problem(
                     name,
-                    line,
-                    f"{col}: begins with {cell[:1]!r}, which spreadsheets run as a "
+                    lines[i],
+                    f"{column}: begins with {cell[:1]!r}, which spreadsheets run as a "
                     "formula; remove or rephrase it",
                 )
-                bad = True
-        return not bad
+            else:
+                continue
+            bad.append(i)
+        return bad
 
 
 def _csv_message(exc: csv.Error, read_to: int, start: int) -> str:

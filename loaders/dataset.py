@@ -8,8 +8,10 @@ problem yields no ``GraphData`` at all.
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -22,17 +24,10 @@ from graph.model import (
     REL_TYPES,
     Column,
     NodeKind,
-    PropType,
     RelType,
 )
-from loaders.csvfile import (
-    MAX_FIELD,
-    MAX_FILE_BYTES,
-    CsvReader,
-    DatasetError,
-    Problem,
-    runs_as_formula,
-)
+from loaders.cells import LIST_SEPARATOR, convert_column, show
+from loaders.csvfile import MAX_FIELD, MAX_FILE_BYTES, CsvReader, DatasetError, Problem
 from loaders.curation import CURATION_FILE, SECTORS_FILE, read_curated_links, read_sectors
 
 __all__ = [
@@ -42,84 +37,17 @@ __all__ = [
     "MAX_FILE_BYTES",
     "DatasetError",
     "Problem",
+    "collector_paused",
     "read_dataset",
+    "read_parts",
 ]
 
-LIST_SEPARATOR = "|"
 REL_FILE = "relationships.csv"
 META_FILE = "meta.csv"
 REL_COLUMNS = ("type", "source", "target", *(p.name for p in REL_PROPERTIES))
 REL_OPTIONAL = tuple(p.name for p in REL_PROPERTIES if p.column is Column.OPTIONAL)
 META_COLUMNS = ("key", "value", "source_url")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:~-]{0,199}$")
-_INT_TEXT = re.compile(r"-?[0-9]{1,19}")
-_NUMBER_TEXT = re.compile(r"-?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]{1,4})?")
-_INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
-
-#: The reader of one folder (kept under its old name for the other file readers).
-_Reader = CsvReader
-
-
-def _show(text: str) -> str:
-    """A cell quoted for a message, cut short so one bad cell cannot flood the output."""
-    return repr(text) if len(text) <= 60 else repr(text[:57]) + "..."
-
-
-def _parse(
-    reader: _Reader, file: str, line: int, column: str, ptype: PropType, cell: str
-) -> tuple[bool, Value]:
-    """(ok, value) of one cell; an empty cell is ``None`` (unknown)."""
-    text = cell.strip() if ptype is not PropType.STRING else cell
-    if text.strip() == "":
-        return True, None
-    if ptype is PropType.STRING:
-        return True, text
-    if ptype is PropType.STRING_LIST:
-        items = [item for part in text.split(LIST_SEPARATOR) if (item := part.strip())]
-        for item in items:  # every item is a cell of its own in an export
-            if runs_as_formula(item):
-                reader.problem(
-                    file,
-                    line,
-                    f"{column}: the list item {_show(item)} begins with {item[:1]!r}, which "
-                    "spreadsheets run as a formula; remove or rephrase it",
-                )
-                return False, None
-        return True, items
-    if ptype is PropType.BOOL:
-        lowered = text.lower()
-        if lowered in ("true", "false"):
-            return True, lowered == "true"
-        reader.problem(file, line, f"{column}: expected true, false or empty, not {_show(text)}")
-        return False, None
-    if ptype is PropType.INT:
-        # int() alone would take '1_000' and non-ASCII digits, and values the stores
-        # cannot hold (both keep 64-bit integers).
-        if not _INT_TEXT.fullmatch(text):
-            reader.problem(file, line, f"{column}: expected a whole number, not {_show(text)}")
-            return False, None
-        number = int(text)
-        if not _INT64_MIN <= number <= _INT64_MAX:
-            reader.problem(file, line, f"{column}: {_show(text)} does not fit in 64 bits")
-            return False, None
-        return True, number
-    if not _NUMBER_TEXT.fullmatch(text):
-        reader.problem(file, line, f"{column}: expected a number, not {_show(text)}")
-        return False, None
-    value = float(text)
-    if value != value or value in (float("inf"), float("-inf")):
-        reader.problem(file, line, f"{column}: expected a finite number, not {_show(text)}")
-        return False, None
-    return True, value
-
-
-def _cell(
-    reader: CsvReader, file: str, line: int, prop_name: str, ptype: PropType, cell: str
-) -> tuple[bool, Value]:
-    """(ok, value) of one cell, the common string case without a call."""
-    if ptype is PropType.STRING:
-        return True, (cell if cell.strip() else None)
-    return _parse(reader, file, line, prop_name, ptype, cell)
 
 
 @dataclass
@@ -143,37 +71,47 @@ def _read_nodes(kind: NodeKind, ds: _Dataset) -> None:
     """One node file (``themes.csv``, ``challenges.csv``, ...): typed properties, required
     values, well-formed ids unique across the whole graph."""
     spec = NODE_KINDS[kind]
-    reader = ds.reader
-    for line, row in reader.rows(spec.file, spec.columns, optional=spec.optional_columns):
-        props: dict[str, Value] = {}
-        ok = True
-        for prop in spec.properties:
-            if prop.column is Column.DERIVED:
-                props[prop.name] = None  # set from the curation files (sectors.csv)
-                continue
-            good, value = _cell(reader, spec.file, line, prop.name, prop.type, row[prop.name])
-            ok = ok and good
-            if good and prop.required and (value is None or value == []):
-                reader.problem(spec.file, line, f"{prop.name}: required, but empty")
+    reader, file = ds.reader, spec.file
+    lines, cells = reader.columns(file, spec.columns, optional=spec.optional_columns)
+    by_column = dict(zip(spec.columns, cells, strict=True))
+    bad: set[int] = set()
+    values: list[Sequence[Value]] = []
+    for prop in spec.properties:
+        if prop.column is Column.DERIVED:
+            values.append([None] * len(lines))  # set from the curation files (sectors.csv)
+            continue
+        column, wrong = convert_column(
+            reader, file, lines, prop.name, prop.type, by_column[prop.name]
+        )
+        bad.update(wrong)
+        if prop.required and (None in column or [] in column):
+            for i, value in enumerate(column):
+                if (value is None or value == []) and i not in wrong:
+                    reader.problem(file, lines[i], f"{prop.name}: required, but empty")
+                    bad.add(i)
+        values.append(column)
+    names = spec.property_names
+    where, nodes = ds.where, ds.nodes
+    for i, row in enumerate(zip(*values, strict=True)):
+        nid, line, ok = row[0], lines[i], i not in bad  # the id comes first
+        if isinstance(nid, str):
+            if not ID_PATTERN.match(nid):
+                message = f"id {show(nid)}: use letters, digits and . _ : ~ - only (at most 200)"
+                reader.problem(file, line, message)
                 ok = False
-            props[prop.name] = value
-        nid = props.get("id")
-        if isinstance(nid, str) and not ID_PATTERN.match(nid):
-            reader.problem(
-                spec.file,
-                line,
-                f"id {_show(nid)}: use letters, digits and . _ : ~ - only (at most 200)",
-            )
-            ok = False
-        if isinstance(nid, str) and nid in ds.where:
-            first_file, first_line, _ = ds.where[nid]
-            reader.problem(
-                spec.file, line, f"duplicate id {nid!r} (first at {first_file}:{first_line})"
-            )
-            ok = False
+            if nid in where:
+                first_file, first_line, _ = where[nid]
+                message = f"duplicate id {nid!r} (first at {first_file}:{first_line})"
+                reader.problem(file, line, message)
+                ok = False
         if ok:
-            ds.where[str(nid)] = (spec.file, line, kind)
-            ds.nodes.append(Node(kind, props))
+            where[str(nid)] = (file, line, kind)
+            nodes.append(Node(kind, dict(zip(names, row, strict=True))))
+
+
+#: Relationship types by name, and the (from, to) kinds each joins.
+_REL_TYPES = {t.value: t for t in RelType}
+_REL_ENDS = {t: frozenset(spec.ends) for t, spec in REL_TYPES.items()}
 
 
 def _read_relationships(ds: _Dataset) -> None:
@@ -182,26 +120,47 @@ def _read_relationships(ds: _Dataset) -> None:
     # A node file that could not be read whole would make every relationship to its
     # nodes an error too; report the cause once instead of burying it under those.
     partial_nodes = ds.partial_nodes()
+    reader = ds.reader
+    lines, cells = reader.columns(REL_FILE, REL_COLUMNS, optional=REL_OPTIONAL)
+    types = [_REL_TYPES.get(text.strip()) for text in cells[0]]
+    unknown = {i for i, rtype in enumerate(types) if rtype is None}
+    for i in sorted(unknown):
+        known = ", ".join(t.value for t in RelType)
+        text = cells[0][i].strip()
+        reader.problem(REL_FILE, lines[i], f"unknown relationship type {show(text)} ({known})")
+    bad: set[int] = set(unknown)
+    props: list[list[Value]] = []
+    for prop, column in zip(REL_PROPERTIES, cells[3:], strict=True):
+        values, wrong = convert_column(
+            reader, REL_FILE, lines, prop.name, prop.type, column, quiet=unknown
+        )
+        bad.update(wrong)
+        props.append(values)
     unchecked = 0
     seen: dict[tuple[str, str, str], int] = {}
-    for line, row in ds.reader.rows(REL_FILE, REL_COLUMNS, optional=REL_OPTIONAL):
-        rel, missing_ends = _relationship(ds, line, row, checkable=not partial_nodes)
-        unchecked += missing_ends
-        if rel is None:
+    for i, row in enumerate(zip(*props, strict=True)):
+        rtype = types[i]
+        if rtype is None:
             continue
-        key = (rel.type.value, rel.source, rel.target)
+        line, source, target = lines[i], cells[1][i].strip(), cells[2][i].strip()
+        ok, missing_ends = _ends(ds, line, rtype, source, target, checkable=not partial_nodes)
+        unchecked += missing_ends
+        rprops = dict(zip(_REL_NAMES, row, strict=True))
+        if not (_basis_ok(reader, line, rprops) and ok) or i in bad:
+            continue
+        key = (rtype.value, source, target)
         if key in seen:
-            ds.reader.problem(
+            reader.problem(
                 REL_FILE,
                 line,
-                f"duplicate relationship {rel.type.value} {rel.source!r} -> {rel.target!r} "
+                f"duplicate relationship {rtype.value} {source!r} -> {target!r} "
                 f"(first at line {seen[key]})",
             )
             continue
         seen[key] = line
-        ds.rels.append(rel)
+        ds.rels.append(Rel(rtype, source, target, rprops))
     if unchecked:
-        ds.reader.problem(
+        reader.problem(
             REL_FILE,
             0,
             f"{unchecked} relationship end(s) name ids that are not loaded; they cannot be "
@@ -209,38 +168,23 @@ def _read_relationships(ds: _Dataset) -> None:
         )
 
 
-def _relationship(
-    ds: _Dataset, line: int, row: dict[str, str], *, checkable: bool
-) -> tuple[Rel | None, int]:
-    """One row of ``relationships.csv`` as a relationship (None if it has problems), and
-    how many of its ends could not be checked."""
-    reader = ds.reader
-    rtype_text = row["type"].strip()
-    try:
-        rtype = RelType(rtype_text)
-    except ValueError:
-        known = ", ".join(t.value for t in RelType)
-        reader.problem(REL_FILE, line, f"unknown relationship type {_show(rtype_text)} ({known})")
-        return None, 0
-    source, target = row["source"].strip(), row["target"].strip()
-    ok, unchecked = _ends(ds, line, rtype, source, target, checkable=checkable)
-    rprops: dict[str, Value] = {}
-    for prop in REL_PROPERTIES:
-        good, value = _cell(reader, REL_FILE, line, prop.name, prop.type, row[prop.name])
-        ok = ok and good
-        rprops[prop.name] = value
-    basis = rprops.get("basis")
+_REL_NAMES = tuple(p.name for p in REL_PROPERTIES)
+
+
+def _basis_ok(reader: CsvReader, line: int, rprops: dict[str, Value]) -> bool:
+    """Whether a relationship's basis is known and has what it requires (else noted)."""
+    basis = rprops["basis"]
     if basis not in BASES:
-        shown = "an empty cell" if basis is None else _show(str(basis))
+        shown = "an empty cell" if basis is None else show(str(basis))
         reader.problem(REL_FILE, line, f"basis: expected stated or inferred, not {shown}")
-        ok = False
-    elif basis == "stated" and not rprops.get("source_url"):
+        return False
+    if basis == "stated" and not rprops["source_url"]:
         reader.problem(REL_FILE, line, "source_url: required when basis is stated")
-        ok = False
-    elif basis == "inferred" and not rprops.get("method"):
+        return False
+    if basis == "inferred" and not rprops["method"]:
         reader.problem(REL_FILE, line, "method: required when basis is inferred (say how)")
-        ok = False
-    return (Rel(rtype, source, target, rprops) if ok else None), unchecked
+        return False
+    return True
 
 
 def _ends(
@@ -248,29 +192,33 @@ def _ends(
 ) -> tuple[bool, int]:
     """Whether both ends exist and are of kinds ``rtype`` joins; and how many ends could
     not be checked (their node file was not read whole)."""
+    where = ds.where
+    if source in where and target in where:  # the usual relationship: one test each
+        pair = (where[source][2], where[target][2])
+        if pair in _REL_ENDS[rtype]:
+            return True, 0
     ok, unchecked = True, 0
     for end, nid in (("source", source), ("target", target)):
         if not nid:
             ds.reader.problem(REL_FILE, line, f"{end}: required, but empty")
             ok = False
-        elif nid not in ds.where:
+        elif nid not in where:
             if checkable:
-                ds.reader.problem(REL_FILE, line, f"{end} {_show(nid)} does not exist")
+                ds.reader.problem(REL_FILE, line, f"{end} {show(nid)} does not exist")
             else:
                 unchecked += 1  # said once by the caller, not once per relationship
             ok = False
     if ok:
-        pair = (ds.where[source][2], ds.where[target][2])
+        pair = (where[source][2], where[target][2])
         allowed = REL_TYPES[rtype].ends
-        if pair not in allowed:
-            ends = " or ".join(f"{a.value}->{b.value}" for a, b in allowed)
-            ds.reader.problem(
-                REL_FILE,
-                line,
-                f"{rtype.value} cannot join {pair[0].value} {source!r} to "
-                f"{pair[1].value} {target!r} (it joins {ends})",
-            )
-            ok = False
+        ends = " or ".join(f"{a.value}->{b.value}" for a, b in allowed)
+        ds.reader.problem(
+            REL_FILE,
+            line,
+            f"{rtype.value} cannot join {pair[0].value} {source!r} to "
+            f"{pair[1].value} {target!r} (it joins {ends})",
+        )
+        ok = False
     return ok, unchecked
 
 
@@ -281,7 +229,7 @@ def _read_meta(ds: _Dataset) -> None:
         if not meta_key:
             ds.reader.problem(META_FILE, line, "key: required, but empty")
         elif meta_key in ds.meta:
-            ds.reader.problem(META_FILE, line, f"duplicate key {_show(meta_key)}")
+            ds.reader.problem(META_FILE, line, f"duplicate key {show(meta_key)}")
         else:
             ds.meta[meta_key] = row["value"]
     if "map_challenge_count" in ds.meta:
@@ -305,15 +253,72 @@ def _read_curation(ds: _Dataset) -> None:
 
 
 #: Every file of a dataset folder, in reading order, with the function that reads it into
-#: the dataset being built (node files first: the relationships refer to their ids). To
-#: read a new file, add a line here.
+#: the dataset being built: node files first (the relationships refer to their ids), then
+#: ``sectors.csv`` (it completes the partners, which are written only after it). To read
+#: a new file, add a line here.
 FILE_READERS: tuple[tuple[str, Callable[[_Dataset], None]], ...] = (
     *((spec.file, partial(_read_nodes, kind)) for kind, spec in NODE_KINDS.items()),
+    (SECTORS_FILE, _read_sectors),
     (REL_FILE, _read_relationships),
     (META_FILE, _read_meta),
-    (SECTORS_FILE, _read_sectors),
     (CURATION_FILE, _read_curation),
 )
+#: Node kinds a later file completes, and that file: their nodes are handed over after it.
+COMPLETED_BY = {NodeKind.PARTNER: SECTORS_FILE}
+
+
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for a load (restored after it).
+
+    A load builds a few hundred thousand containers (rows, properties, nodes) and no
+    cycles; the collector's passes over that growing heap free nothing and took a quarter
+    of validation's time at x100 (``docs/benchmarks.md``).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def read_parts(folder: Path) -> Iterator[GraphData]:
+    """Read and validate the dataset in ``folder`` file by file, handing over each part as
+    soon as it is clean and complete: each node file's nodes (the partners once
+    ``sectors.csv`` is read), then the relationships, then the curated links, and last
+    the meta with the hash of every file's bytes (``source_digest``, the version).
+
+    After the first problem nothing more is handed over, but every file is still read,
+    and :class:`DatasetError` lists every problem at the end: a consumer that writes the
+    parts as they come (:meth:`graph.store.base.Store.replace_parts`) discards them then.
+
+    >>> from graph.settings import BUNDLED_DATASET
+    >>> parts = list(read_parts(BUNDLED_DATASET))
+    >>> [p.nodes[0].kind.value for p in parts if p.nodes][-1], len(parts[-1].source_digest)
+    ('Partner', 64)
+    """
+    if not folder.is_dir():
+        raise DatasetError([Problem(str(folder), 0, "is not a folder")])
+    ds = _Dataset(CsvReader(folder))
+    pending: list[Node] = []  # read, but not complete until a later file is read
+    done: set[str] = set()
+    for file, read in FILE_READERS:
+        nodes, rels = len(ds.nodes), len(ds.rels)
+        read(ds)
+        done.add(file)
+        if ds.reader.problems:
+            continue  # the load will fail: nothing more to write
+        held = {kind for kind, last in COMPLETED_BY.items() if last not in done}
+        pending.extend(ds.nodes[nodes:])
+        ready = [n for n in pending if n.kind not in held]
+        pending = [n for n in pending if n.kind in held]
+        if ready or len(ds.rels) > rels:
+            yield GraphData(nodes=ready, rels=ds.rels[rels:])
+    if ds.reader.problems:
+        raise DatasetError(ds.reader.problems)
+    yield GraphData(nodes=pending, meta=ds.meta, source_digest=ds.reader.digest.hexdigest())
 
 
 def read_dataset(folder: Path) -> GraphData:
@@ -324,13 +329,5 @@ def read_dataset(folder: Path) -> GraphData:
     >>> data.counts()["Challenge"], data.counts()["Theme"]
     (27, 7)
     """
-    if not folder.is_dir():
-        raise DatasetError([Problem(str(folder), 0, "is not a folder")])
-    ds = _Dataset(CsvReader(folder))
-    for _file, read in FILE_READERS:
-        read(ds)
-    if ds.reader.problems:
-        raise DatasetError(ds.reader.problems)
-    return GraphData(
-        nodes=ds.nodes, rels=ds.rels, meta=ds.meta, source_digest=ds.reader.digest.hexdigest()
-    )
+    with collector_paused():
+        return GraphData.joined(read_parts(folder))

@@ -28,7 +28,7 @@ from graph.data import GraphData, Rel, Value
 from graph.model import NodeKind, RelType
 from loaders.csvfile import REVIEW, CsvReader, DatasetError, Problem
 
-__all__ = ["REVIEW_COLUMNS", "ReviewResult", "apply_review", "read_review", "write_review"]
+__all__ = ["REVIEW_COLUMNS", "ReviewResult", "read_review", "write_review"]
 
 #: The review file's columns: the first four are read back; the rest help the reviewer.
 REVIEW_COLUMNS = (
@@ -55,6 +55,8 @@ class ReviewResult:
     rejected: int
     undecided: int
     already_linked: list[tuple[str, str]] = field(default_factory=list)
+    #: A hash of the review file's bytes (part of the version of a load that uses it).
+    digest: str = ""
 
 
 def _kinds(data: GraphData) -> dict[str, NodeKind]:
@@ -115,7 +117,8 @@ def read_review(path: Path, data: GraphData) -> ReviewResult:
         rels.append(Rel(RelType.ADDRESSES, key[0], key[1], props))
     if reader.problems:
         raise DatasetError(reader.problems)
-    return ReviewResult(rels, counts["accept"], counts["reject"], counts[""], already)
+    digest = reader.digest.hexdigest()
+    return ReviewResult(rels, counts["accept"], counts["reject"], counts[""], already, digest)
 
 
 def _decision(
@@ -156,11 +159,6 @@ def _decision(
         reader.problem(name, line, f"score: expected a number, zero or more, not {score_text}")
         ok = False
     return (decision, (commitment, challenge), score) if ok else None
-
-
-def apply_review(data: GraphData, review: ReviewResult) -> GraphData:
-    """``data`` with the review's accepted links added (a new ``GraphData``; ``data`` is kept)."""
-    return GraphData(nodes=list(data.nodes), rels=[*data.rels, *review.rels], meta=dict(data.meta))
 
 
 def write_review(suggestions: Iterable[Suggestion], out: TextIO) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +13,7 @@ import networkx as nx
 import pytest
 
 from graph.backends import open_store
+from graph.data import GraphData
 from graph.errors import GraphNotLoaded, QueryError
 from graph.settings import BUNDLED_DATASET, Settings
 from graph.store.base import Store
@@ -85,6 +87,61 @@ def test_a_write_error_midway_keeps_the_old_generation(
         store.replace(data)
     assert _ids_checksum(store) == before
     assert sorted(p.name for p in store.generations.iterdir()) == generations  # type: ignore[attr-defined]
+
+
+def _leftovers(store: Store) -> list[str]:
+    """Every file of the store's generations folder, and beside its link."""
+    gens = store.generations  # type: ignore[attr-defined]
+    return sorted(p.name for p in [*gens.iterdir(), *gens.parent.iterdir()])
+
+
+def test_a_problem_in_the_last_file_discards_the_streamed_generation(
+    store: Store, dataset: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The tables of the clean files are handed to the writer while the rest is validated;
+    a problem in the last file read (curation.csv) discards the new generation: the old
+    graph is served, and nothing of the new one is left."""
+    before, files = _ids_checksum(store), _leftovers(store)
+    link = os.readlink(store.path)  # type: ignore[attr-defined]
+    curation = dataset / "curation.csv"
+    curation.write_text(curation.read_text() + "nobody,none,,,no such item\n")
+    from graph.store import bulk
+
+    staged: list[str] = []
+    stage = bulk.stage
+
+    def noted(table: Any, rows: Any) -> Any:
+        staged.append(table.name)
+        return stage(table, rows)
+
+    monkeypatch.setattr(bulk, "stage", noted)
+    with pytest.raises(DatasetError) as err:
+        load(dataset, store)
+    lines = curation.read_text().splitlines()
+    assert [str(p) for p in err.value.problems] == [
+        f"curation.csv:{len(lines)}: item 'nobody' does not exist"
+    ]
+    assert {"Theme", "Challenge", "Partner", "IN_THEME"} <= set(staged)  # streamed, then dropped
+    assert _ids_checksum(store) == before
+    assert os.readlink(store.path) == link  # type: ignore[attr-defined]
+    assert _leftovers(store) == files
+
+
+def test_the_store_writes_each_part_before_taking_the_next(empty_store: Store) -> None:
+    """Streaming, not gathering: when the loader is asked for its second part, the first
+    one is already with the writer (staged in the new generation's staging folder)."""
+    data = read_dataset(BUNDLED_DATASET)
+    seen: list[list[str]] = []
+
+    def parts() -> Iterator[GraphData]:
+        yield GraphData(nodes=data.nodes)
+        gens = empty_store.generations  # type: ignore[attr-defined]
+        seen.append([p.suffix for p in gens.iterdir() if p.suffix == ".staging"])
+        yield GraphData(rels=data.rels, meta=data.meta, source_digest=data.source_digest)
+
+    info = empty_store.replace_parts(parts())
+    assert seen == [[".staging"]]
+    assert info.counts == data.counts() and info.version == data.fingerprint()
 
 
 def test_an_open_store_sees_a_reload_without_reopening(tmp_path: Path, dataset: Path) -> None:

@@ -18,9 +18,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from graph.model import NODE_KINDS, NodeKind
+from graph.model import NODE_KINDS, NodeKind, PropType
 from graph.settings import BUNDLED_DATASET
 from loaders import DatasetError, read_dataset
+from loaders.cells import convert_column, parse_cell
 from loaders.dataset import META_COLUMNS, REL_COLUMNS, REL_FILE
 
 FILES = sorted([spec.file for spec in NODE_KINDS.values()] + [REL_FILE, "meta.csv"])
@@ -72,6 +73,14 @@ TRICKY = st.sampled_from(
         "stated",
         "inferred",
         "theme-elementary-stem",
+        "a | b",
+        "a|=b",
+        "a |-3",
+        "x| -y",
+        "\u00a0@x",
+        " false ",
+        " 12 ",
+        "1.5e3",
     ]
 )
 CELL = st.one_of(TRICKY, st.text(st.characters(codec="utf-8"), max_size=40))
@@ -187,3 +196,27 @@ def test_random_headers_are_refused_cleanly(folder: Path, name: str, header: lis
 
 def test_the_unchanged_copy_still_loads(folder: Path) -> None:
     assert read_dataset(folder).counts()[NodeKind.CHALLENGE.value] == 27
+
+
+class _Notes:
+    def __init__(self) -> None:
+        self.seen: list[tuple[str, int, str]] = []
+
+    def problem(self, file: str, line: int, message: str) -> None:
+        self.seen.append((file, line, message))
+
+
+@BOUNDED
+@given(ptype=st.sampled_from(list(PropType)), cells=st.lists(CELL, max_size=8))
+def test_a_column_converts_exactly_as_its_cells_one_by_one(
+    ptype: PropType, cells: list[str]
+) -> None:
+    # The column's fast path and the one definition of a cell (parse_cell) agree on every
+    # value, every bad cell and every message.
+    lines = list(range(2, 2 + len(cells)))
+    fast, slow = _Notes(), _Notes()
+    values, bad = convert_column(fast, "f.csv", lines, "c", ptype, tuple(cells))
+    one_by_one = [parse_cell(slow, "f.csv", n, "c", ptype, c) for n, c in zip(lines, cells)]
+    assert values == [value for _, value in one_by_one]
+    assert bad == [i for i, (ok, _) in enumerate(one_by_one) if not ok]
+    assert fast.seen == slow.seen

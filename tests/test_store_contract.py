@@ -26,7 +26,7 @@ from graph.errors import GraphError, QueryError, QueryRefused, QueryTimeout
 from graph.model import NODE_KINDS, NodeKind, RelType
 from graph.settings import BUNDLED_DATASET, load_settings
 from graph.store.base import Store
-from loaders.dataset import read_dataset
+from loaders.dataset import DatasetError, Problem, read_dataset
 from tests.conftest import embedded_settings
 
 NEO4J_SKIP = "NEO4J_URI is not set: the Neo4j backend needs a running server"
@@ -202,6 +202,33 @@ class TestStoreContract:
         with pytest.raises(QueryError):
             loaded._run_read("CREATE (:Theme {id: 'x', name: 'x'})", {}, 5.0, 10)
         assert fingerprint(loaded) == before
+
+    def test_a_graph_handed_over_in_parts_loads_as_the_whole(
+        self, backend: Store, bundled: GraphData
+    ) -> None:
+        # The loader hands over a node file at a time, then the relationships
+        # (loaders.dataset.read_parts); the version comes with the last part.
+        backend.replace(smaller(bundled))
+        parts = [GraphData(nodes=bundled.nodes_of(kind)) for kind in NodeKind if kind in NODE_KINDS]
+        parts.append(GraphData(rels=bundled.rels))
+        parts.append(GraphData(meta=bundled.meta, source_digest=bundled.source_digest))
+        info = backend.replace_parts(iter(parts))
+        assert (info.counts, info.version) == (bundled.counts(), bundled.fingerprint())
+        assert backend.info().meta == bundled.meta
+        assert backend.snapshot().number_of_edges() == len(bundled.rels)
+
+    def test_a_part_that_fails_validation_changes_nothing(
+        self, backend: Store, bundled: GraphData
+    ) -> None:
+        before = fingerprint(backend), backend.info().version
+
+        def parts() -> Iterator[GraphData]:
+            yield GraphData(nodes=bundled.nodes)
+            raise DatasetError([Problem("relationships.csv", 7, "a problem found late")])
+
+        with pytest.raises(DatasetError, match=r"relationships\.csv:7"):
+            backend.replace_parts(parts())
+        assert (fingerprint(backend), backend.info().version) == before
 
     def test_a_failed_load_changes_nothing(self, backend: Store, bundled: GraphData) -> None:
         before = fingerprint(backend), backend.info().version

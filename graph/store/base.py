@@ -13,7 +13,7 @@ import math
 import threading
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
@@ -103,6 +103,19 @@ class Store(ABC):
         there, :class:`graph.errors.GraphAlreadyLoaded` is raised and nothing changes.
         """
         return self._replace(data, if_empty)
+
+    def replace_parts(self, parts: Iterable[GraphData], *, if_empty: bool = False) -> StoreInfo:
+        """Replace the whole graph with the union of ``parts``, atomically, writing each
+        part as it comes: a loader validates file by file while the store writes.
+
+        Each part's nodes come before the relationships that join them (in the same part
+        or a later one); the version is the last part's ``source_digest`` when it has one,
+        else the graph's :meth:`GraphData.fingerprint`. If taking the next part raises (a
+        validation error), the half-written graph is discarded, readers keep the old one,
+        and the error propagates: all or nothing, as with :meth:`replace`. A backend that
+        cannot write part by part gathers the parts and writes them once.
+        """
+        return self._replace_parts(parts, if_empty)
 
     def info(self) -> StoreInfo:
         """The data version, load time, counts per label and type, and dataset metadata."""
@@ -196,6 +209,10 @@ class Store(ABC):
 
     @abstractmethod
     def _replace(self, data: GraphData, if_empty: bool) -> StoreInfo: ...
+
+    def _replace_parts(self, parts: Iterable[GraphData], if_empty: bool) -> StoreInfo:
+        """Write ``parts`` (default: gather them all, then :meth:`_replace` once)."""
+        return self._replace(GraphData.joined(parts), if_empty)
 
     @abstractmethod
     def _info(self) -> StoreInfo: ...

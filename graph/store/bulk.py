@@ -6,8 +6,9 @@ from kind, to kind) part of a relationship table, is staged as a CSV and read by
 engine's ``COPY``; values a CSV cannot carry exactly take parameter batches instead
 (:func:`stage`). One :class:`Writer` thread owns the new database (automatic
 checkpoints off, one checkpoint at the end), so the engine reads one table while Python
-stages the next. :func:`write_graph` does all of it; ``graph.store.embedded`` swaps the
-generation in when the counts match.
+stages the next, or validates the next file: :func:`write_parts` takes the graph part by
+part, as the loader hands it over. ``graph.store.embedded`` swaps the generation in when
+every part came and the counts match.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import queue
 import shutil
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,7 @@ __all__ = [
     "stage",
     "tables",
     "write_graph",
+    "write_parts",
     "write_table",
 ]
 
@@ -138,22 +140,30 @@ def all_rows(
     return [list(row) for row in result.get_all()]
 
 
-def tables(data: GraphData, staging: Path) -> Iterator[tuple[_Table, list[list[Value]]]]:
-    """Every node table, then every (type, from, to) relationship table, with its rows."""
+def tables(
+    data: GraphData, staging: Path, kinds: dict[str, NodeKind] | None = None, tag: str = ""
+) -> Iterator[tuple[_Table, list[list[Value]]]]:
+    """Every node table, then every (type, from, to) relationship table, with its rows.
+
+    For one part of a graph written part by part, ``kinds`` holds the kind of every node
+    of the earlier parts (this part's are added), and ``tag`` starts this part's staging
+    file names, so two parts' files for one table never meet.
+    """
+    kinds = {} if kinds is None else kinds
     by_kind: dict[NodeKind, list[Node]] = {kind: [] for kind in NODE_KINDS}
     for n in data.nodes:
         by_kind[n.kind].append(n)
+        kinds[n.id] = n.kind
     for kind, spec in NODE_KINDS.items():
         names = spec.property_names
-        table = _Table(kind.value, spec.properties, staging / f"{kind.value}.csv")
+        table = _Table(kind.value, spec.properties, staging / f"{tag}{kind.value}.csv")
         yield table, [[n.props.get(p) for p in names] for n in by_kind[kind]]
-    kinds = {n.id: n.kind for n in data.nodes}
     by_pair: dict[tuple[RelType, NodeKind, NodeKind], list[Rel]] = defaultdict(list)
     for r in data.rels:
         by_pair[(r.type, kinds[r.source], kinds[r.target])].append(r)
     for rtype, rspec in REL_TYPES.items():
         for a, b in rspec.ends:
-            path = staging / f"{rtype.value}-{a.value}-{b.value}.csv"
+            path = staging / f"{tag}{rtype.value}-{a.value}-{b.value}.csv"
             table = _Table(rtype.value, _REL_ENDS + REL_PROPERTIES, path, (a, b))
             yield (
                 table,
@@ -275,21 +285,35 @@ def count_rows(conn: ladybug.Connection) -> dict[str, int]:
 
 
 def write_graph(target: Path, data: GraphData) -> dict[str, int]:
-    """Write ``data`` into a new database at ``target``; return the counts it holds.
+    """Write ``data`` into a new database at ``target``; return the counts it holds."""
+    return write_parts(target, [data])[1]
+
+
+def write_parts(target: Path, parts: Iterable[GraphData]) -> tuple[GraphData, dict[str, int]]:
+    """Write the union of ``parts`` into a new database at ``target``, each part as it
+    comes; return the union (the parts' objects, not copies) and the counts it holds.
 
     Each table is written to a staging CSV beside the database and read by the engine's
-    COPY (tens of times faster than ``UNWIND ... CREATE``). A :class:`Writer` thread owns
-    the database and runs each COPY while this thread stages the next table (the engine
-    works outside the GIL). No explicit transaction: nobody sees this file until the
+    COPY (tens of times faster than ``UNWIND ... CREATE``); a table that several parts
+    fill gets one COPY per part. A :class:`Writer` thread owns the database and runs each
+    COPY while this thread stages the next table, or takes the next part from the loader
+    (which validates it meanwhile: the engine works outside the GIL). If taking a part
+    raises, the writer stops after the table it is writing and the error propagates; the
+    caller deletes ``target``. No explicit transaction: nobody sees this file until the
     store's link swap, a failure deletes it, and one transaction over every COPY holds
     each table's buffers until the commit (about 20 MiB per table, whatever its size).
     """
     staging = target.with_suffix(".staging")
     staging.mkdir()
     writer = Writer(target)
+    taken: list[GraphData] = []
+    kinds: dict[str, NodeKind] = {}
     try:
-        for table, rows in tables(data, staging):
-            writer.put(stage(table, rows))
+        for part in parts:
+            taken.append(part)
+            for table, rows in tables(part, staging, kinds, f"{len(taken)}-"):
+                if rows:
+                    writer.put(stage(table, rows))
     except BaseException:
         writer.abort()
         raise
@@ -298,4 +322,4 @@ def write_graph(target: Path, data: GraphData) -> dict[str, int]:
             counts = writer.finish()
         finally:
             shutil.rmtree(staging, ignore_errors=True)
-    return counts
+    return GraphData.joined(taken), counts

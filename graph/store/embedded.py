@@ -18,6 +18,7 @@ import os
 import threading
 import time
 import uuid
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -36,7 +37,7 @@ from graph.model import NodeKind, RelType
 from graph.settings import Settings
 from graph.store import cypher
 from graph.store.base import Store, StoreInfo
-from graph.store.bulk import all_rows, schema_ddl, write_graph
+from graph.store.bulk import all_rows, schema_ddl, write_parts
 from graph.store.housekeeping import load_lock, prune_leftovers
 
 __all__ = ["EmbeddedStore", "schema_ddl"]
@@ -155,49 +156,63 @@ class EmbeddedStore(Store):
         )
 
     def _replace(self, data: GraphData, if_empty: bool) -> StoreInfo:
+        return self._replace_parts((data,), if_empty)
+
+    def _replace_parts(self, parts: Iterable[GraphData], if_empty: bool) -> StoreInfo:
         # One load at a time: a second one stops at once (LoadBusy); an --if-empty load
         # waits for the first instead, and then finds the graph it loaded.
         with load_lock(self.path, wait=if_empty):
             prune_leftovers(self.path, self.generations)
-            return self._replace_locked(data, if_empty)
+            return self._replace_locked(parts, if_empty)
 
-    def _replace_locked(self, data: GraphData, if_empty: bool) -> StoreInfo:
+    def _replace_locked(self, parts: Iterable[GraphData], if_empty: bool) -> StoreInfo:
         if if_empty and os.path.lexists(self.path):
             raise GraphAlreadyLoaded(f"{self.path} already holds a graph; it was left as it is")
         self.generations.mkdir(parents=True, exist_ok=True)
-        version = data.fingerprint()
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%f")
-        target = self.generations / f"{stamp}-{version}-{uuid.uuid4().hex[:6]}.lbug"
-        sidecar = target.with_suffix(".json")
+        tag = uuid.uuid4().hex[:6]
+        # Written under a name without the version (known once every part has come), then
+        # renamed: the database is closed by then, and no reader knows either name yet.
+        building = self.generations / f"{stamp}-{tag}.lbug"
+        target = building
         try:
-            counts = self._build(target, data)
+            data, counts = self._build(building, parts)
+            version = data.fingerprint()
+            target = self.generations / f"{stamp}-{version}-{tag}.lbug"
+            os.rename(building, target)
+            sidecar = target.with_suffix(".json")
             loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
             meta = {"version": version, "loaded_at": loaded_at, "counts": counts, "meta": data.meta}
             sidecar.write_text(json.dumps(meta, indent=1), encoding="utf-8")
-            relative = os.path.relpath(target, self.path.parent)
-            if if_empty:
-                # Made in place: symlink() fails if a concurrent load made the link first.
-                try:
-                    os.symlink(relative, self.path)
-                except FileExistsError:
-                    raise GraphAlreadyLoaded(
-                        f"{self.path} was loaded by another process meanwhile; it was left as it is"
-                    ) from None
-            else:
-                link = self.path.parent / f".{self.path.name}.{uuid.uuid4().hex}"
-                os.symlink(relative, link)
-                os.replace(link, self.path)  # the atomic switch
+            self._publish(target, if_empty)
         except BaseException:
-            for leftover in (target, sidecar, Path(str(target) + ".wal")):
-                with contextlib.suppress(FileNotFoundError):
-                    leftover.unlink()
+            for gen in {building, target}:
+                for leftover in (gen, gen.with_suffix(".json"), Path(str(gen) + ".wal")):
+                    with contextlib.suppress(FileNotFoundError):
+                        leftover.unlink()
             raise
         self._prune(target)
         return StoreInfo(self.backend, version, loaded_at, counts, dict(data.meta))
 
-    def _build(self, target: Path, data: GraphData) -> dict[str, int]:
+    def _publish(self, target: Path, if_empty: bool) -> None:
+        """Point the link at ``target``: the atomic switch readers see."""
+        relative = os.path.relpath(target, self.path.parent)
+        if if_empty:
+            # Made in place: symlink() fails if a concurrent load made the link first.
+            try:
+                os.symlink(relative, self.path)
+            except FileExistsError:
+                raise GraphAlreadyLoaded(
+                    f"{self.path} was loaded by another process meanwhile; it was left as it is"
+                ) from None
+        else:
+            link = self.path.parent / f".{self.path.name}.{uuid.uuid4().hex}"
+            os.symlink(relative, link)
+            os.replace(link, self.path)  # the atomic switch
+
+    def _build(self, target: Path, parts: Iterable[GraphData]) -> tuple[GraphData, dict[str, int]]:
         try:
-            counts = write_graph(target, data)  # graph/store/bulk.py
+            data, counts = write_parts(target, parts)  # graph/store/bulk.py
         except RuntimeError as exc:
             if not _no_address_space(exc):
                 raise
@@ -210,7 +225,7 @@ class EmbeddedStore(Store):
         expected = data.counts()
         if counts != expected:
             raise GraphUnavailable(f"the database holds {counts} after writing {expected}")
-        return counts
+        return data, counts
 
     def _prune(self, current: Path) -> None:
         """Delete old generations: all but the newest few and those swapped in lately.
