@@ -114,9 +114,15 @@ _REL_TYPES = {t.value: t for t in RelType}
 _REL_ENDS = {t: frozenset(spec.ends) for t, spec in REL_TYPES.items()}
 
 
-def _read_relationships(ds: _Dataset) -> None:
+#: Relationships checked, then handed over, at a time: the engine copies one batch while
+#: the next is checked.
+REL_BATCH = 10_000
+
+
+def _read_relationships(ds: _Dataset) -> Iterator[None]:
     """``relationships.csv``: known types, existing ends of the kinds the type joins, a
-    basis with its evidence, no duplicates."""
+    basis with its evidence, no duplicates. Yields after each batch of rows is checked
+    (its relationships may be handed over then)."""
     # A node file that could not be read whole would make every relationship to its
     # nodes an error too; report the cause once instead of burying it under those.
     partial_nodes = ds.partial_nodes()
@@ -128,6 +134,36 @@ def _read_relationships(ds: _Dataset) -> None:
         known = ", ".join(t.value for t in RelType)
         text = cells[0][i].strip()
         reader.problem(REL_FILE, lines[i], f"unknown relationship type {show(text)} ({known})")
+    unchecked = 0
+    seen: dict[tuple[str, str, str], int] = {}
+    for start in range(0, len(lines), REL_BATCH):
+        batch = slice(start, start + REL_BATCH)
+        quiet = {i - start for i in unknown if start <= i < batch.stop}
+        unchecked += _check_batch(
+            ds, lines[batch], [c[batch] for c in cells], types[batch], quiet, seen, partial_nodes
+        )
+        yield
+    if unchecked:
+        reader.problem(
+            REL_FILE,
+            0,
+            f"{unchecked} relationship end(s) name ids that are not loaded; they cannot be "
+            f"checked until {', '.join(partial_nodes)} can be read",
+        )
+
+
+def _check_batch(
+    ds: _Dataset,
+    lines: list[int],
+    cells: list[tuple[str, ...]],
+    types: list[RelType | None],
+    unknown: set[int],
+    seen: dict[tuple[str, str, str], int],
+    partial_nodes: list[str],
+) -> int:
+    """Check one batch of relationship rows (``unknown``: those of no known type, already
+    reported) and keep the good ones; how many ends could not be checked."""
+    reader = ds.reader
     bad: set[int] = set(unknown)
     props: list[list[Value]] = []
     for prop, column in zip(REL_PROPERTIES, cells[3:], strict=True):
@@ -137,7 +173,6 @@ def _read_relationships(ds: _Dataset) -> None:
         bad.update(wrong)
         props.append(values)
     unchecked = 0
-    seen: dict[tuple[str, str, str], int] = {}
     for i, row in enumerate(zip(*props, strict=True)):
         rtype = types[i]
         if rtype is None:
@@ -159,13 +194,7 @@ def _read_relationships(ds: _Dataset) -> None:
             continue
         seen[key] = line
         ds.rels.append(Rel(rtype, source, target, rprops))
-    if unchecked:
-        reader.problem(
-            REL_FILE,
-            0,
-            f"{unchecked} relationship end(s) name ids that are not loaded; they cannot be "
-            f"checked until {', '.join(partial_nodes)} can be read",
-        )
+    return unchecked
 
 
 _REL_NAMES = tuple(p.name for p in REL_PROPERTIES)
@@ -253,10 +282,11 @@ def _read_curation(ds: _Dataset) -> None:
 
 
 #: Every file of a dataset folder, in reading order, with the function that reads it into
-#: the dataset being built: node files first (the relationships refer to their ids), then
-#: ``sectors.csv`` (it completes the partners, which are written only after it). To read
-#: a new file, add a line here.
-FILE_READERS: tuple[tuple[str, Callable[[_Dataset], None]], ...] = (
+#: the dataset being built (a generator yields where what it read so far may be handed
+#: over): node files first (the relationships refer to their ids), then ``sectors.csv``
+#: (it completes the partners, which are handed over only after it). To read a new file,
+#: add a line here.
+FILE_READERS: tuple[tuple[str, Callable[[_Dataset], Iterator[None] | None]], ...] = (
     *((spec.file, partial(_read_nodes, kind)) for kind, spec in NODE_KINDS.items()),
     (SECTORS_FILE, _read_sectors),
     (REL_FILE, _read_relationships),
@@ -265,6 +295,31 @@ FILE_READERS: tuple[tuple[str, Callable[[_Dataset], None]], ...] = (
 )
 #: Node kinds a later file completes, and that file: their nodes are handed over after it.
 COMPLETED_BY = {NodeKind.PARTNER: SECTORS_FILE}
+
+
+@dataclass
+class _Handover:
+    """What of the dataset read so far is clean and complete but not yet handed over."""
+
+    ds: _Dataset
+    #: The files read whole.
+    done: set[str] = field(default_factory=set)
+    nodes: int = 0  # how many of the dataset's nodes and relationships were looked at
+    rels: int = 0
+    pending: list[Node] = field(default_factory=list)
+
+    def take(self) -> GraphData | None:
+        """The next part to hand over, if there is one and no problem so far."""
+        ds = self.ds
+        if ds.reader.problems:
+            return None  # the load will fail: nothing more to write
+        held = {kind for kind, last in COMPLETED_BY.items() if last not in self.done}
+        self.pending.extend(ds.nodes[self.nodes :])
+        ready = [n for n in self.pending if n.kind not in held]
+        self.pending = [n for n in self.pending if n.kind in held]
+        rels = ds.rels[self.rels :]
+        self.nodes, self.rels = len(ds.nodes), len(ds.rels)
+        return GraphData(nodes=ready, rels=rels) if ready or rels else None
 
 
 @contextlib.contextmanager
@@ -287,8 +342,9 @@ def collector_paused() -> Iterator[None]:
 def read_parts(folder: Path) -> Iterator[GraphData]:
     """Read and validate the dataset in ``folder`` file by file, handing over each part as
     soon as it is clean and complete: each node file's nodes (the partners once
-    ``sectors.csv`` is read), then the relationships, then the curated links, and last
-    the meta with the hash of every file's bytes (``source_digest``, the version).
+    ``sectors.csv`` is read), the relationships a batch at a time (:data:`REL_BATCH`),
+    the curated links, and last the meta with the hash of every file's bytes
+    (``source_digest``, the version).
 
     After the first problem nothing more is handed over, but every file is still read,
     and :class:`DatasetError` lists every problem at the end: a consumer that writes the
@@ -302,23 +358,18 @@ def read_parts(folder: Path) -> Iterator[GraphData]:
     if not folder.is_dir():
         raise DatasetError([Problem(str(folder), 0, "is not a folder")])
     ds = _Dataset(CsvReader(folder))
-    pending: list[Node] = []  # read, but not complete until a later file is read
-    done: set[str] = set()
+    handover = _Handover(ds)
     for file, read in FILE_READERS:
-        nodes, rels = len(ds.nodes), len(ds.rels)
-        read(ds)
-        done.add(file)
-        if ds.reader.problems:
-            continue  # the load will fail: nothing more to write
-        held = {kind for kind, last in COMPLETED_BY.items() if last not in done}
-        pending.extend(ds.nodes[nodes:])
-        ready = [n for n in pending if n.kind not in held]
-        pending = [n for n in pending if n.kind in held]
-        if ready or len(ds.rels) > rels:
-            yield GraphData(nodes=ready, rels=ds.rels[rels:])
+        for _ in read(ds) or ():
+            if part := handover.take():
+                yield part
+        handover.done.add(file)
+        if part := handover.take():
+            yield part
     if ds.reader.problems:
         raise DatasetError(ds.reader.problems)
-    yield GraphData(nodes=pending, meta=ds.meta, source_digest=ds.reader.digest.hexdigest())
+    digest = ds.reader.digest.hexdigest()
+    yield GraphData(nodes=handover.pending, meta=ds.meta, source_digest=digest)
 
 
 def read_dataset(folder: Path) -> GraphData:
@@ -330,4 +381,7 @@ def read_dataset(folder: Path) -> GraphData:
     (27, 7)
     """
     with collector_paused():
-        return GraphData.joined(read_parts(folder))
+        data = GraphData.joined(read_parts(folder))
+    order = {kind: i for i, kind in enumerate(NODE_KINDS)}
+    data.nodes.sort(key=lambda n: order[n.kind])  # the model's order, as the files list them
+    return data

@@ -9,9 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from graph.data import GraphData
 from graph.model import NodeKind, RelType
 from graph.settings import BUNDLED_DATASET
-from loaders import read_dataset
+from loaders import dataset, read_dataset
+from loaders.dataset import read_parts
 from tests.conftest import ROOT
 
 DATA = read_dataset(BUNDLED_DATASET)
@@ -108,3 +110,28 @@ def test_every_cypher_example_in_the_schema_doc_runs(shared_store) -> None:  # t
     for block in blocks:
         result = shared_store.query(block, {"partner": "american-institutes-for-research"})
         assert result.rows, block
+
+
+def test_the_parts_join_to_the_dataset_file_by_file_and_batch_by_batch(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # What a load hands the store as it validates (loaders.dataset.read_parts): each node
+    # file's nodes, the partners only once sectors.csv has set their sectors, the
+    # relationships a batch at a time; the version comes with the last part.
+    monkeypatch.setattr(dataset, "REL_BATCH", 100)
+    parts, bases = [], []  # each part, and its nodes' sector_basis when handed over
+    for part in read_parts(BUNDLED_DATASET):
+        parts.append(part)
+        bases.append([n.props.get("sector_basis") for n in part.nodes])
+    kinds = [{n.kind for n in p.nodes} for p in parts if p.nodes]
+    assert all(len(k) == 1 for k in kinds) and kinds[-1] == {NodeKind.PARTNER}
+    at = next(i for i, p in enumerate(parts) if p.nodes and p.nodes[0].kind is NodeKind.PARTNER)
+    assert bases[at] == [n.props["sector_basis"] for n in DATA.nodes_of(NodeKind.PARTNER)]
+    assert "curated" in bases[at]
+    stated = [p for p in parts if p.rels and p.rels[0].props["method"] != "curated"]
+    assert len(stated) == -(-sum(len(p.rels) for p in stated) // 100)
+    assert [p.source_digest is not None for p in parts] == [False] * (len(parts) - 1) + [True]
+    whole = GraphData.joined(parts)
+    assert sorted(map(repr, whole.nodes)) == sorted(map(repr, DATA.nodes))
+    assert whole.rels == DATA.rels and whole.meta == DATA.meta
+    assert whole.source_digest == DATA.source_digest

@@ -20,8 +20,9 @@ import queue
 import shutil
 import threading
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -92,7 +93,7 @@ _LIST_SEP = "\x1f"
 _INT64 = (-(2**63), 2**63 - 1)
 
 
-def _staged_rows(table: _Table, rows: list[list[Value]]) -> list[list[Value]] | None:
+def _staged_rows(table: _Table, rows: Sequence[Sequence[Value]]) -> list[list[Value]] | None:
     """The rows as the staging CSV holds them, or None if a value would not survive it.
 
     The CSV cannot tell an empty string, an empty list or a list of one empty string from
@@ -142,7 +143,7 @@ def all_rows(
 
 def tables(
     data: GraphData, staging: Path, kinds: dict[str, NodeKind] | None = None, tag: str = ""
-) -> Iterator[tuple[_Table, list[list[Value]]]]:
+) -> Iterator[tuple[_Table, list[tuple[Value, ...]]]]:
     """Every node table, then every (type, from, to) relationship table, with its rows.
 
     For one part of a graph written part by part, ``kinds`` holds the kind of every node
@@ -157,7 +158,7 @@ def tables(
     for kind, spec in NODE_KINDS.items():
         names = spec.property_names
         table = _Table(kind.value, spec.properties, staging / f"{tag}{kind.value}.csv")
-        yield table, [[n.props.get(p) for p in names] for n in by_kind[kind]]
+        yield table, _values([n.props for n in by_kind[kind]], names)
     by_pair: dict[tuple[RelType, NodeKind, NodeKind], list[Rel]] = defaultdict(list)
     for r in data.rels:
         by_pair[(r.type, kinds[r.source], kinds[r.target])].append(r)
@@ -165,13 +166,21 @@ def tables(
         for a, b in rspec.ends:
             path = staging / f"{tag}{rtype.value}-{a.value}-{b.value}.csv"
             table = _Table(rtype.value, _REL_ENDS + REL_PROPERTIES, path, (a, b))
-            yield (
-                table,
-                [
-                    [r.source, r.target, *(r.props.get(p.name) for p in REL_PROPERTIES)]
-                    for r in by_pair.get((rtype, a, b), [])
-                ],
-            )
+            rels = by_pair.get((rtype, a, b), [])
+            values = _values([r.props for r in rels], _REL_NAMES)
+            yield table, [(r.source, r.target, *v) for r, v in zip(rels, values, strict=True)]
+
+
+_REL_NAMES = tuple(p.name for p in REL_PROPERTIES)
+
+
+def _values(props: list[dict[str, Value]], names: tuple[str, ...]) -> list[tuple[Value, ...]]:
+    """Each property dict's values of ``names``, in that order (a missing one is None)."""
+    get = itemgetter(*names)  # one C call per row: the loader's rows have every name
+    try:
+        return [get(p) for p in props]
+    except KeyError:
+        return [tuple(p.get(name) for name in names) for p in props]
 
 
 #: One table's write, run by the writer thread on the new database's connection.
@@ -240,7 +249,7 @@ class Writer:
             pass
 
 
-def stage(table: _Table, rows: list[list[Value]]) -> Step:
+def stage(table: _Table, rows: Sequence[Sequence[Value]]) -> Step:
     """Stage one table's rows as a CSV for COPY, or keep them for parameter batches.
 
     Runs in the loading thread; the step it returns runs in the writer thread (and
@@ -259,7 +268,9 @@ def stage(table: _Table, rows: list[list[Value]]) -> Step:
     return lambda conn: write_table(conn, table, rows)
 
 
-def write_table(conn: ladybug.Connection, table: _Table, rows: list[list[Value]] | None) -> None:
+def write_table(
+    conn: ladybug.Connection, table: _Table, rows: Sequence[Sequence[Value]] | None
+) -> None:
     """Write one staged table (``rows`` None: by COPY from its CSV) or parameter batches."""
     if rows is None:
         conn.execute(table.copy_statement(), {"sep": _LIST_SEP})
