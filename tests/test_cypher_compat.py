@@ -49,7 +49,7 @@ def test_a_missing_parameter_is_an_error_not_null(shared_store: Store) -> None:
     [
         ("MATCH (t:Theme) CALL { WITH t RETURN 1 AS x } RETURN x", "CALL { }", "OPTIONAL MATCH"),
         ("MATCH (n) RETURN elementId(n)", "elementId()", "n.id"),
-        ("MATCH (n:Theme) RETURN keys(n)", "keys()", "name the properties"),
+        ("MATCH (n) RETURN keys(n)", "keys()", "name the properties"),
         ("MATCH (p:Partner) RETURN size((p)-->())", "size((pattern))", "COUNT {"),
         ("MATCH (a)-[*]->(b) RETURN a", "unbounded variable-length", "[*1..5]"),
         ("MATCH (t:Theme) RETURN t {.*}", "map projection", "n{.name"),
