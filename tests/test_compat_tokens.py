@@ -9,6 +9,7 @@ Unicode white space) are either refused or run with the meaning Neo4j's parser g
 from __future__ import annotations
 
 import ast
+import random
 from pathlib import Path
 from typing import Any
 
@@ -19,14 +20,17 @@ from hypothesis import strategies as st
 from graph.console import compat
 from graph.console.compat import translate
 from graph.console.compat.tokens import join, lex
-from graph.console.lexer import canonical_text, significant, tokenize
+from graph.console.lexer import TokenKind, canonical_text, significant, tokenize
 from graph.console.readonly import checked_text
 from graph.errors import QueryError, QueryRefused
 from graph.store.base import Store
+from tests.cypher_corpus.compare import same_answer
 from tests.cypher_corpus.corpus import CORPUS
 from tests.cypher_corpus.oracle import nodes
 
 KINDS = "RETURN labels(t)[0] AS k, count(*) AS n"
+#: The corpus queries that run, each with more than one token gap to fill with noise.
+ANSWERED = [c for c in CORPUS if c.expect is not None and " " in c.query]
 
 
 def test_the_layers_tokens_are_the_console_lexers() -> None:
@@ -81,6 +85,25 @@ def test_the_layers_text_is_what_the_check_reads(case: Any) -> None:
         return
     assert checked_text(translation.text) == translation.text
     assert (translation.rewritten_from is None) == (translation.text == checked_text(case.query))
+
+
+_NOISE = [" ", "\u3000", "\u00a0", " /* a * b */ ", "\t", " // note\r\n", "\u2028", "/**/"]
+
+
+def _noisy(query: str, seed: int) -> str:
+    """``query`` with each run of white space replaced by other white space or a comment."""
+    pick = random.Random(seed)
+    return "".join(
+        pick.choice(_NOISE) if t.kind is TokenKind.SPACE else t.text for t in tokenize(query)
+    )
+
+
+@pytest.mark.parametrize("case", ANSWERED, ids=[c.query[:40] for c in ANSWERED])
+def test_comments_and_white_space_change_no_answer(shared_store: Store, case: Any) -> None:
+    noisy = _noisy(case.query, len(case.query))
+    assert noisy != case.query
+    result = shared_store.query(noisy, case.params)
+    assert same_answer(case, result.rows, case.expect(shared_store.snapshot())), noisy
 
 
 REWRITTEN_WITH_NOISE = [
