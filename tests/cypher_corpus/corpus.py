@@ -856,6 +856,14 @@ CORPUS: list[Case] = [
         params={"id": PARTNER},
     ),
     C(
+        "MATCH (a:Partner)<-->(t)<-->(b:Partner) RETURN count(*)",
+        lambda g: [[len(chain(g, "Partner", "-", "*", "-", "Partner"))]],
+    ),
+    C(
+        "MATCH (t:ProjectTeam)<-[r:MEMBER_OF]->(p) RETURN t.id, p.id",
+        lambda g: [[v, u] for u, v, _ in edges(g, "MEMBER_OF")],
+    ),
+    C(
         "MATCH (a:Partner)-[*1..2]-(b:Partner) RETURN count(*)",
         lambda g: [[len(match(g, ["Partner", "Partner"], [Step(direction="-", low=1, high=2)]))]],
     ),

@@ -97,6 +97,17 @@ def _bare_arrows(tokens: list[Tok], start: int, end: int, namer: _Namer) -> list
     return out + tokens[end:]
 
 
+def _either_way(tokens: list[Tok], start: int, end: int) -> None:
+    """``<-->`` and ``<-[r]->`` (either direction in Neo4j, not read here) -> ``--``."""
+    for i in range(start, end - 1):
+        if not tokens[i].is_("<-"):
+            continue
+        after = closing(tokens, i + 1) + 1 if tokens[i + 1].is_("[") else i + 1
+        if after < end and tokens[after].is_("->"):
+            tokens[i] = Tok("op", "-", tokens[i].pre)
+            tokens[after] = Tok("op", "-", tokens[after].pre)
+
+
 def _read_rel(tokens: list[Tok], i: int, close: int, namer: _Namer) -> tuple[_Rel, list[Tok]]:
     """Parse ``[var:T|U*a..b {..}]`` at ``i``; return it and its (named, TRAIL) tokens."""
     body = tokens[i + 1 : close]
@@ -243,6 +254,7 @@ def _one_match(tokens: list[Tok], m: int, namer: _Namer) -> tuple[list[Tok], int
     end = _clause_end(tokens, m, *(CLAUSES - {"OPTIONAL"}) | {"OPTIONAL"})
     tokens = _shortest(tokens, m + 1, end)
     end = _clause_end(tokens, m, *CLAUSES)
+    _either_way(tokens, m + 1, end)
     unnamed = (list(tokens), end, namer.n)
     tokens = _bare_arrows(tokens, m + 1, end, namer)
     end = _clause_end(tokens, m, *CLAUSES)
