@@ -16,7 +16,7 @@ import networkx as nx
 
 from graph.model import REL_PROPERTIES, NodeKind, RelType
 
-__all__ = ["GraphData", "Node", "Rel", "Snapshot", "to_networkx"]
+__all__ = ["GraphData", "Node", "Rel", "Snapshot", "node_name", "to_networkx"]
 
 #: The analytics snapshot: a networkx multigraph keyed by node id.
 Snapshot: TypeAlias = "nx.MultiDiGraph[str]"
@@ -125,3 +125,15 @@ def to_networkx(nodes: Iterable[Node], rels: Iterable[Rel]) -> Snapshot:
         attrs["type"] = r.type.value
         g.add_edge(r.source, r.target, key=r.type.value, **attrs)
     return g
+
+
+def node_name(g: Snapshot, node: str) -> str:
+    """The node's display name in a snapshot (its id when it has none).
+
+    >>> g = to_networkx([Node(NodeKind.THEME, {"id": "t", "name": "Teachers"}),
+    ...                  Node(NodeKind.THEME, {"id": "u", "name": None})], [])
+    >>> node_name(g, "t"), node_name(g, "u")
+    ('Teachers', 'u')
+    """
+    value = g.nodes[node].get("name")
+    return value if isinstance(value, str) and value else node
