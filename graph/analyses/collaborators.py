@@ -382,7 +382,19 @@ def collaborators(
     counts = Counter((s.kind, s.id) for _, shared in context for s in shared)
     chosen = ranked if limit is None else ranked[:limit]
     idx = _index(g, include_inferred)
-    return [_build(g, idx, partner, other, shared, counts) for other, shared in chosen]
+    return [
+        Collaborator(
+            partner=other,
+            name=node_name(g, other),
+            sector=_sector(g, other),
+            tier=shared[0].kind,
+            score=sum(s.weight for s in shared),
+            basis="stated" if any(s.basis == "stated" for s in shared) else "inferred",
+            why=_why(g, idx, partner, other, shared, counts),
+            shared=shared,
+        )
+        for other, shared in chosen
+    ]
 
 
 @lru_cache(maxsize=256)
@@ -413,26 +425,6 @@ def _ranked(
         scored.append((order, other, shared))
     scored.sort(key=lambda x: x[0])
     return tuple((other, shared) for _, other, shared in scored)
-
-
-def _build(
-    g: Snapshot,
-    idx: _Index,
-    partner: str,
-    other: str,
-    shared: tuple[Shared, ...],
-    counts: Counter[tuple[str, str]],
-) -> Collaborator:
-    return Collaborator(
-        partner=other,
-        name=node_name(g, other),
-        sector=_sector(g, other),
-        tier=shared[0].kind,
-        score=sum(s.weight for s in shared),
-        basis="stated" if any(s.basis == "stated" for s in shared) else "inferred",
-        why=_why(g, idx, partner, other, shared, counts),
-        shared=shared,
-    )
 
 
 def _own_work(g: Snapshot, idx: _Index, other: str, shared: tuple[Shared, ...]) -> str:
