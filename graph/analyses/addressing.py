@@ -31,11 +31,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from graph.data import Snapshot
+from graph.data import Record, Snapshot
 from graph.model import CURATED, NodeKind, RelType
 
 __all__ = [
@@ -333,7 +333,7 @@ def partners_addressing(g: Snapshot, *, include_inferred: bool = True) -> dict[s
 
 
 @dataclass(frozen=True)
-class AddressingStats:
+class AddressingStats(Record):
     """How much of the map the addressing relation reaches, for ``gcx stats`` and the API.
 
     ``partners``: partners with any path (to a challenge or a theme); ``challenges``:
@@ -350,9 +350,6 @@ class AddressingStats:
     themes: int
     themes_total: int
     links: dict[str, int]
-
-    def to_dict(self) -> dict[str, object]:
-        return asdict(self)
 
     @property
     def line(self) -> str:

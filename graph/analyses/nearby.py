@@ -16,12 +16,11 @@ theme-wide: the gap finder breaks ties with it (nobody nearby ranks as the bigge
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from graph.analyses.addressing import addressing, theme_addressing
-from graph.data import Snapshot, node_name
+from graph.data import Record, Snapshot, node_name
 from graph.errors import NotFound
 from graph.model import NodeKind, RelType
 
@@ -43,7 +42,7 @@ class NearbyPartner:
 
 
 @dataclass(frozen=True)
-class Nearby:
+class Nearby(Record):
     """The partners near one challenge, in three groups."""
 
     challenge: str
@@ -52,9 +51,6 @@ class Nearby:
     theme_wide: tuple[NearbyPartner, ...]
     suggested: tuple[NearbyPartner, ...]
     suggestions_checked: bool = True
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
     @property
     def total(self) -> int:
