@@ -306,17 +306,21 @@ class _Handover:
     done: set[str] = field(default_factory=set)
     nodes: int = 0  # how many of the dataset's nodes and relationships were looked at
     rels: int = 0
+    #: Nodes of the kinds in ``held``: read, but not complete until a later file is read.
     pending: list[Node] = field(default_factory=list)
+    held: set[NodeKind] = field(default_factory=lambda: set(COMPLETED_BY))
 
     def take(self) -> GraphData | None:
         """The next part to hand over, if there is one and no problem so far."""
         ds = self.ds
         if ds.reader.problems:
             return None  # the load will fail: nothing more to write
+        new = ds.nodes[self.nodes :]
         held = {kind for kind, last in COMPLETED_BY.items() if last not in self.done}
-        self.pending.extend(ds.nodes[self.nodes :])
-        ready = [n for n in self.pending if n.kind not in held]
-        self.pending = [n for n in self.pending if n.kind in held]
+        if held != self.held:  # a file completed some kinds: look at their nodes again
+            new, self.pending, self.held = self.pending + new, [], held
+        ready = [n for n in new if n.kind not in held]
+        self.pending += [n for n in new if n.kind in held]
         rels = ds.rels[self.rels :]
         self.nodes, self.rels = len(ds.nodes), len(ds.rels)
         return GraphData(nodes=ready, rels=rels) if ready or rels else None
