@@ -97,6 +97,7 @@ def test_a_query_returning_nodes_draws_a_graph(page: tuple[Any, Watch], server: 
     assert count == len(rows) + 1, "the partner and each of its teams"
     edges = int(pg.locator('[data-role="canvas"]').get_attribute("data-edge-count"))
     assert edges == len(rows)
+    pg.locator('[data-role="table"] summary').click()
     assert pg.locator('[data-role="node-rows"] tr').count() == count, "the table twin"
     link = pg.locator('[data-role="result-table"] a').first
     assert link.get_attribute("href") == f"/partners/{PARTNER}"
