@@ -91,6 +91,8 @@ class Limits:
     query_timeout_s_min: float = 0.1
     query_timeout_s_max: float = 300.0
     query_rows_max: int = 1_000_000
+    #: The most console queries ``GCX_CONSOLE_WORKERS`` may let run at once site-wide.
+    console_workers_max: int = 64
 
 
 #: The one instance of :class:`Limits`.
@@ -110,6 +112,8 @@ class Settings:
     neo4j_database: str = "neo4j"
     query_timeout_s: float = 5.0
     query_max_rows: int = 1000
+    #: Console queries running at once across every process serving one database.
+    console_workers: int = 4
 
 
 def load_settings(env: Mapping[str, str] | None = None) -> Settings:
@@ -143,5 +147,8 @@ def load_settings(env: Mapping[str, str] | None = None) -> Settings:
         ),
         query_max_rows=_int(
             env, "GCX_QUERY_MAX_ROWS", defaults.query_max_rows, 1, LIMITS.query_rows_max
+        ),
+        console_workers=_int(
+            env, "GCX_CONSOLE_WORKERS", defaults.console_workers, 1, LIMITS.console_workers_max
         ),
     )

@@ -98,6 +98,34 @@ def test_a_full_console_answers_503_with_retry_after_at_once(
     assert client.post("/api/query", json={"query": "RETURN 1"}).status_code == 200
 
 
+def test_the_site_wide_cap_is_read_from_the_settings(shared_store: Store) -> None:
+    """GCX_CONSOLE_WORKERS reaches the pool through graph.settings: with a cap of one and
+    that slot held elsewhere, a console query from the CLI is refused as busy at once."""
+    slots = SiteSlots(_slots_folder(_target(shared_store)), 1)
+    held = slots.take()
+    assert held is not None
+    env = {**os.environ, "GCX_DB_PATH": str(shared_store.settings.db_path)}
+    try:
+        busy = subprocess.run(
+            [sys.executable, "-m", "gcx", "query", "RETURN 1"],
+            env={**env, "GCX_CONSOLE_WORKERS": "1"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        roomy = subprocess.run(
+            [sys.executable, "-m", "gcx", "query", "RETURN 1"],
+            env={**env, "GCX_CONSOLE_WORKERS": "2"},
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    finally:
+        SiteSlots.give(held)
+    assert busy.returncode != 0 and "busy" in busy.stderr, busy.stderr
+    assert roomy.returncode == 0, roomy.stderr
+
+
 def test_a_process_runs_at_most_its_share_and_refuses_the_rest_at_once(
     shared_store: Store,
 ) -> None:

@@ -50,8 +50,9 @@ log = logging.getLogger(__name__)
 
 #: Console queries running at once per process (more are answered "busy" at once).
 MAX_WORKERS = 4
-#: Console queries running at once across every process serving one database.
-SITE_WORKERS = int(os.environ.get("GCX_CONSOLE_WORKERS", "4") or 4)
+#: Console queries running at once across every process serving one database, unless
+#: the settings say otherwise (``GCX_CONSOLE_WORKERS``, read by graph.settings).
+SITE_WORKERS = 4
 #: Idle workers kept warm for the next query.
 IDLE_WORKERS = 2
 #: How long a new worker may take to start, open its generation and lock itself in.
@@ -479,11 +480,12 @@ _shared: QueryPool | None = None
 _shared_lock = threading.Lock()
 
 
-def shared_pool() -> QueryPool:
-    """The process-wide pool every embedded store uses (started on first use)."""
+def shared_pool(site: int = SITE_WORKERS) -> QueryPool:
+    """The process-wide pool every embedded store uses (started on first use, with the
+    site-wide cap ``site`` of the first store that runs a console query)."""
     global _shared
     with _shared_lock:
         if _shared is None:
-            _shared = QueryPool()
+            _shared = QueryPool(site=site)
             atexit.register(_shared.close)
         return _shared

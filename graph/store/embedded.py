@@ -261,7 +261,8 @@ class EmbeddedStore(Store):
         # handle (graph/console/sandbox.py): ladybug's interrupt cannot stop a long single
         # operator, and a worker can write nowhere and read only its generation.
         target, _, _ = self._handle()
-        return explained(shared_pool().run, target, cypher, params, timeout_s, max_rows)
+        pool = shared_pool(self.settings.console_workers)
+        return explained(pool.run, target, cypher, params, timeout_s, max_rows)
 
     def _close(self) -> None:
         with self._lock:
