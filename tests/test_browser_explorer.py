@@ -14,7 +14,7 @@ import pytest
 from graph.backends import open_store
 from graph.settings import Settings
 from loaders import load
-from tests.browser import Server, Watch, drawn, node_point, shot
+from tests.browser import TABLE_BUILT, Server, Watch, drawn, node_point, open_table, shot
 from web import create_app
 
 pytestmark = pytest.mark.browser
@@ -34,7 +34,7 @@ def test_challenge_page_draws_its_network(page: tuple[object, Watch], server: Se
     assert count > 0
     rows = pg.locator('[data-role="node-rows"] tr')  # type: ignore[attr-defined]
     assert rows.count() == 0, "the table twin is built when it is first opened"
-    pg.locator('[data-role="table"] summary').click()  # type: ignore[attr-defined]
+    open_table(pg)
     assert rows.count() == count, "the table twin lists the same nodes"
     shot(pg, "challenge")
 
@@ -54,6 +54,7 @@ def test_the_whole_graphs_table_twin_opens_from_the_keyboard_with_every_node(
     summary = pg.locator('[data-role="table"] summary')  # type: ignore[attr-defined]
     summary.focus()
     pg.keyboard.press("Enter")  # type: ignore[attr-defined]
+    pg.wait_for_function(TABLE_BUILT)  # type: ignore[attr-defined]
     rows = pg.locator('[data-role="node-rows"] tr')  # type: ignore[attr-defined]
     assert rows.count() == count
     ids = rows.evaluate_all("(trs) => trs.map((tr) => tr.dataset.id)")
@@ -64,7 +65,9 @@ def test_the_whole_graphs_table_twin_opens_from_the_keyboard_with_every_node(
     ]
     assert pg.locator('[data-role="edge-rows"] tr').count() == edges  # type: ignore[attr-defined]
     pg.keyboard.press("Enter")  # type: ignore[attr-defined]
+    pg.wait_for_function("() => !document.querySelector('[data-role=table]').open")  # type: ignore[attr-defined]
     pg.keyboard.press("Enter")  # type: ignore[attr-defined]
+    pg.wait_for_function(TABLE_BUILT)  # type: ignore[attr-defined]
     assert rows.count() == count, "opened again: built once"
 
 
@@ -123,7 +126,7 @@ def test_double_click_expands_a_node_within_the_cap(
     pg.goto(f"{server.url}/challenges/{COLLAB}")  # type: ignore[attr-defined]
     before = drawn(pg)
     # the table twin opened first: the expansion adds its rows to it
-    pg.locator('[data-role="table"] summary').click()  # type: ignore[attr-defined]
+    open_table(pg)
     assert pg.locator('[data-role="node-rows"] tr').count() == before  # type: ignore[attr-defined]
     edge_rows = pg.locator('[data-role="edge-rows"] tr').count()  # type: ignore[attr-defined]
     x, y = node_point(pg, "theme-professional-growth")
