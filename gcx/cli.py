@@ -33,6 +33,7 @@ from graph import (
     QueryRefused,
     QueryResult,
     Settings,
+    Snapshot,
     Store,
     addressing_stats,
     coverage,
@@ -49,6 +50,18 @@ EXIT_NOT_LOADED, EXIT_LOAD_LIMIT = 5, 6
 EXIT_BUSY = 7
 #: Threads per gunicorn worker under ``gcx serve --prod``.
 GUNICORN_THREADS = 8
+
+#: What ``gcx`` prints (on standard error) and returns for each failure a command may
+#: raise; the first row whose class matches wins, so subclasses come before their bases.
+_FAILURES: tuple[tuple[type[Exception], str, int], ...] = (
+    (LoadLimitExceeded, "gcx load: {exc}", EXIT_LOAD_LIMIT),
+    (QueryRefused, "gcx: refused: {exc}", EXIT_QUERY),
+    (QueryError, "gcx: query failed: {exc}", EXIT_QUERY),
+    (LoadBusy, "gcx: {exc}", EXIT_BUSY),
+    (GraphNotLoaded, "gcx: {exc}", EXIT_NOT_LOADED),
+    (GraphUnavailable, "gcx: graph database unavailable ({db}): {exc}", EXIT_UNAVAILABLE),
+)
+_FAILURE_CLASSES = tuple(cls for cls, _, _ in _FAILURES)
 
 
 def _print_counts(counts: dict[str, int], out: TextIO) -> None:
@@ -73,6 +86,12 @@ def _already_loaded(store: Store, out: TextIO) -> bool:
         file=out,
     )
     return True
+
+
+def _snapshot(settings: Settings) -> Snapshot:
+    """The loaded graph, read once through a store opened (and closed) for it."""
+    with open_store(settings) as store:
+        return store.snapshot()
 
 
 def cmd_load(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
@@ -212,8 +231,7 @@ def _suggest_text(args: argparse.Namespace, settings: Settings, out: TextIO) -> 
     from graph.analyses.suggest import ABSTAIN_BELOW, Matcher  # bm25s loads only when needed
 
     text = sys.stdin.read() if args.text == "-" else args.text
-    with open_store(settings) as store:
-        g = store.snapshot()
+    g = _snapshot(settings)
     matcher = Matcher(g)
     found = matcher.rank(text, top=args.top)
     if args.format == "json":
@@ -254,8 +272,7 @@ def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
             file=sys.stderr,
         )
         return EXIT_USAGE
-    with open_store(settings) as store:
-        g = store.snapshot()
+    g = _snapshot(settings)
     found = suggest(g, top=args.top)
     if output == "-":
         n = write_review(found, out)
@@ -274,8 +291,7 @@ def cmd_suggest(args: argparse.Namespace, settings: Settings, out: TextIO) -> in
 
 
 def cmd_export(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    with open_store(settings) as store:
-        g = store.snapshot()
+    g = _snapshot(settings)
     written = write_export(g, args.format, Path(args.output))
     for path in written:
         print(f"Wrote {path} ({path.stat().st_size:,} bytes).", file=out)
@@ -330,24 +346,22 @@ def cmd_serve(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     return EXIT_OK
 
 
-def _port(text: str) -> int:
+def _whole_number(text: str, low: int, high: int, what: str, bounds: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a port number, not {text!r}") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"expected a port from 0 to 65535, not {value}")
+        raise argparse.ArgumentTypeError(f"expected {what}, not {text!r}") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"expected {bounds}, not {value}")
     return value
+
+
+def _port(text: str) -> int:
+    return _whole_number(text, 0, 65535, "a port number", "a port from 0 to 65535")
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
-    if not 1 <= value <= 1000:
-        raise argparse.ArgumentTypeError(f"expected 1 to 1000, not {value}")
-    return value
+    return _whole_number(text, 1, 1000, "a whole number", "1 to 1000")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -444,24 +458,11 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     try:
         code: int = args.func(args, settings, out)
         return code
-    except LoadLimitExceeded as exc:
-        print(f"gcx load: {exc}", file=sys.stderr)
-        return EXIT_LOAD_LIMIT
-    except QueryRefused as exc:
-        print(f"gcx: refused: {exc}", file=sys.stderr)
-        return EXIT_QUERY
-    except QueryError as exc:
-        print(f"gcx: query failed: {exc}", file=sys.stderr)
-        return EXIT_QUERY
-    except LoadBusy as exc:
-        print(f"gcx: {exc}", file=sys.stderr)
-        return EXIT_BUSY
-    except GraphNotLoaded as exc:
-        print(f"gcx: {exc}", file=sys.stderr)
-        return EXIT_NOT_LOADED
-    except GraphUnavailable as exc:
-        print(f"gcx: graph database unavailable ({settings.db_path}): {exc}", file=sys.stderr)
-        return EXIT_UNAVAILABLE
+    except _FAILURE_CLASSES as exc:
+        # The first row whose class matches, as an except chain in that order would pick.
+        message, exit_code = next((m, c) for cls, m, c in _FAILURES if isinstance(exc, cls))
+        print(message.format(exc=exc, db=settings.db_path), file=sys.stderr)
+        return exit_code
 
 
 if __name__ == "__main__":

@@ -10,25 +10,12 @@ Web, CLI and notebooks all come in here::
 ``graph`` never imports ``web`` or ``loaders``. Web and the CLI import only the names this
 module and the subpackages' ``__init__`` modules re-export (``graph.views``,
 ``graph.analyses``, ``graph.store``, ``graph.console``); ``tests/test_architecture.py``
-holds them to it.
+holds them to it. Every analysis ``graph.analyses`` exports is exported here too, as
+NetworkX's top level does with its algorithms, so the two lists cannot drift apart.
 """
 
-from graph.analyses.addressing import (
-    Addressing,
-    AddressingStats,
-    EvidencePath,
-    ThemeAddressing,
-    addressing,
-    addressing_stats,
-    partners_addressing,
-    theme_addressing,
-)
-from graph.analyses.chart import leverage_chart_svg
-from graph.analyses.collaborators import Collaborator, Cover, collaborators, cover
-from graph.analyses.coverage import Coverage, coverage
-from graph.analyses.export import ExportFormat, export
-from graph.analyses.gaps import GapReport, gaps
-from graph.analyses.matrix import CoverageMatrix, theme_sector_matrix
+from graph import analyses
+from graph.analyses import *  # noqa: F403 - graph re-exports every analysis
 from graph.backends import open_store
 from graph.console.examples import EXAMPLES, Audience, Example
 from graph.data import Snapshot
@@ -55,19 +42,10 @@ __all__ = [
     "LIMITS",
     "NODE_KINDS",
     "REL_TYPES",
-    "Addressing",
-    "AddressingStats",
     "Audience",
     "Check",
-    "Collaborator",
     "ConsoleBusy",
-    "Cover",
-    "Coverage",
-    "CoverageMatrix",
-    "EvidencePath",
     "Example",
-    "ExportFormat",
-    "GapReport",
     "GraphAlreadyLoaded",
     "GraphError",
     "GraphNotLoaded",
@@ -86,19 +64,8 @@ __all__ = [
     "Snapshot",
     "Store",
     "StoreInfo",
-    "ThemeAddressing",
-    "addressing",
-    "addressing_stats",
-    "collaborators",
-    "cover",
-    "coverage",
-    "export",
-    "gaps",
-    "leverage_chart_svg",
     "load_settings",
     "open_store",
-    "partners_addressing",
     "run_checks",
-    "theme_addressing",
-    "theme_sector_matrix",
 ]
+__all__ += analyses.__all__

@@ -9,19 +9,35 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, TypeAlias
 
 import networkx as nx
 
 from graph.model import REL_PROPERTIES, NodeKind, RelType
 
-__all__ = ["GraphData", "Node", "Rel", "Snapshot", "to_networkx"]
+__all__ = ["GraphData", "Node", "Record", "Rel", "Snapshot", "node_name", "to_networkx"]
 
 #: The analytics snapshot: a networkx multigraph keyed by node id.
 Snapshot: TypeAlias = "nx.MultiDiGraph[str]"
 
 Value = str | int | float | bool | list[str] | None
+
+
+@dataclass(frozen=True)
+class Record:
+    """A frozen dataclass whose ``to_dict`` is all its fields as plain data, for JSON.
+
+    >>> @dataclass(frozen=True)
+    ... class Pair(Record):
+    ...     name: str
+    ...     ids: tuple[str, ...]
+    >>> Pair("p", ("a", "b")).to_dict()
+    {'name': 'p', 'ids': ('a', 'b')}
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -125,3 +141,15 @@ def to_networkx(nodes: Iterable[Node], rels: Iterable[Rel]) -> Snapshot:
         attrs["type"] = r.type.value
         g.add_edge(r.source, r.target, key=r.type.value, **attrs)
     return g
+
+
+def node_name(g: Snapshot, node: str) -> str:
+    """The node's display name in a snapshot (its id when it has none).
+
+    >>> g = to_networkx([Node(NodeKind.THEME, {"id": "t", "name": "Teachers"}),
+    ...                  Node(NodeKind.THEME, {"id": "u", "name": None})], [])
+    >>> node_name(g, "t"), node_name(g, "u")
+    ('Teachers', 'u')
+    """
+    value = g.nodes[node].get("name")
+    return value if isinstance(value, str) and value else node

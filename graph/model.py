@@ -139,30 +139,32 @@ _SOURCE = Property(
     doc="where the row comes from: page URLs, repository files or client documents",
 )
 
+
+def _node(kind: NodeKind, file: str, own: tuple[Property, ...], doc: str) -> NodeSpec:
+    """A node kind's spec: ``id`` and ``name`` first, then its own properties, then
+    ``source_url`` (every kind has all three)."""
+    return NodeSpec(kind, file, (_ID, _NAME, *own, _SOURCE), doc)
+
+
 K = NodeKind
 NODE_KINDS: dict[NodeKind, NodeSpec] = {
     spec.kind: spec
     for spec in (
-        NodeSpec(
+        _node(
             K.THEME,
             "themes.csv",
             (
-                _ID,
-                _NAME,
                 Property("question", doc="the theme's 'How might we ...?' question"),
                 Property("description"),
                 Property("listed_order", PropType.INT, doc="position on the map's theme list"),
                 Property("url"),
-                _SOURCE,
             ),
             "One of the seven themes that cluster the map's challenges.",
         ),
-        NodeSpec(
+        _node(
             K.CHALLENGE,
             "challenges.csv",
             (
-                _ID,
-                _NAME,
                 Property("statement", doc="the full challenge, as the page words it"),
                 Property("description"),
                 Property(
@@ -184,16 +186,13 @@ NODE_KINDS: dict[NodeKind, NodeSpec] = {
                 ),
                 Property("url"),
                 Property("notes"),
-                _SOURCE,
             ),
             "A grand challenge: one reason it is hard to get and keep great STEM teachers.",
         ),
-        NodeSpec(
+        _node(
             K.PARTNER,
             "partners.csv",
             (
-                _ID,
-                _NAME,
                 Property("name_variants", PropType.STRING_LIST, doc="other spellings seen"),
                 Property(
                     "sector",
@@ -218,16 +217,13 @@ NODE_KINDS: dict[NodeKind, NodeSpec] = {
                     PropType.STRING_LIST,
                     doc="ids of partners that may be the same organisation (unverified)",
                 ),
-                _SOURCE,
             ),
             "An organisation of the network: a partner, project-team member, funder or grantee.",
         ),
-        NodeSpec(
+        _node(
             K.COMMITMENT,
             "commitments.csv",
             (
-                _ID,
-                _NAME,
                 Property(
                     "title",
                     doc="a short title from the statement's own words (the display name)",
@@ -238,77 +234,59 @@ NODE_KINDS: dict[NodeKind, NodeSpec] = {
                 Property("label", doc="the heading the statement was listed under, raw"),
                 Property("date", doc="as shown by the source, where it shows one"),
                 Property("notes", doc="completeness of the stored text; who reported it"),
-                _SOURCE,
             ),
             "One commitment statement (or stated intention) a partner made.",
         ),
-        NodeSpec(
+        _node(
             K.FOCUS_AREA,
             "focus_areas.csv",
             (
-                _ID,
-                _NAME,
                 Property("year", PropType.INT),
                 Property("label", doc="how the catalysts page lists it"),
                 Property("url"),
                 Property("network_stats", PropType.STRING_LIST, doc="verbatim statements of reach"),
                 Property("notes"),
-                _SOURCE,
             ),
             "A catalyst focus area (2018-2020) that centres the network's work on catalysts.",
         ),
-        NodeSpec(
+        _node(
             K.PROJECT_TEAM,
             "project_teams.csv",
             (
-                _ID,
-                _NAME,
                 Property("year", PropType.INT, doc="the first year in the team's name"),
                 Property("url"),
                 Property("contact", doc="the team's contact statement, verbatim"),
-                _SOURCE,
             ),
             "A project team of partners, usually working on a focus area.",
         ),
-        NodeSpec(
+        _node(
             K.KEYSTONE,
             "keystones.csv",
-            (
-                _ID,
-                _NAME,
-                Property("text", required=True, doc="the keystone, verbatim"),
-                _SOURCE,
-            ),
+            (Property("text", required=True, doc="the keystone, verbatim"),),
             "One of Beyond100K's four high-leverage keystones.",
         ),
-        NodeSpec(
+        _node(
             K.RESOURCE,
             "resources.csv",
             (
-                _ID,
-                _NAME,
                 Property("title", required=True),
                 Property("date", doc="as shown on the page, e.g. 'December 16, 2019'"),
                 Property("url"),
                 Property("summary", doc="verbatim; a trailing '...' is the site's own cut"),
                 Property("resource_type", doc="progress_item or report"),
-                _SOURCE,
             ),
             "A progress item, resource or report listed on a challenge, theme or focus-area page.",
         ),
-        NodeSpec(
+        _node(
             K.ACTIVITY,
             "activities.csv",
             (
-                _ID,
-                _NAME,
                 Property(
                     "activity_type", required=True, doc="what sort of stated link this records"
                 ),
                 Property("text", doc="the sentence or question that states it, verbatim"),
                 Property("event", doc="the programme or event"),
                 Property("notes"),
-                _SOURCE,
             ),
             "A grant, summit session, pledge or fellowship that links partners to the map.",
         ),

@@ -25,6 +25,8 @@ DATA = ROOT / "data" / "grand-challenges"
 OUT = ROOT / "tests" / "data" / "bad"
 SOURCE = "https://example.org/source"
 
+Case = tuple[dict[str, str | bytes | None], str]
+
 
 def text(name: str) -> str:
     return (DATA / name).read_text(encoding="utf-8")
@@ -54,6 +56,12 @@ def append(name: str, values: list[str]) -> tuple[str, int]:
     return original + csv_line(values), original.count("\n") + 1
 
 
+def appended(name: str, values: list[str], message: str) -> Case:
+    """A case: ``values`` appended to ``name``, and the problem at the line they start on."""
+    body, line = append(name, values)
+    return {name: body}, f"{name}:{line}: {message}"
+
+
 def row(file: str, /, **cells: str) -> list[str]:
     """A valid-looking record of ``file`` (every other cell empty), in header order."""
     header, _ = records(file)
@@ -74,9 +82,6 @@ def rewrite(name: str, change: Callable[[list[str], list[list[str]]], list[list[
 
 def rel(type_: str, source: str, target: str, **cells: str) -> list[str]:
     return row("relationships.csv", type=type_, source=source, target=target, **cells)
-
-
-Case = tuple[dict[str, str | bytes | None], str]
 
 
 def cases() -> dict[str, Case]:
@@ -118,35 +123,27 @@ def cases() -> dict[str, Case]:
     )
 
     # Rows and cells.
-    body, line = append("themes.csv", row("themes.csv", id=theme, name="Again", source_url=SOURCE))
-    out["duplicate-ids"] = (
-        {"themes.csv": body},
-        f"themes.csv:{line}: duplicate id {theme!r} (first at themes.csv:2)",
+    out["duplicate-ids"] = appended(
+        "themes.csv",
+        row("themes.csv", id=theme, name="Again", source_url=SOURCE),
+        f"duplicate id {theme!r} (first at themes.csv:2)",
     )
-    body, line = append(
-        "partners.csv", row("partners.csv", id=challenge, name="Not a partner", source_url=SOURCE)
+    out["duplicate-ids-across-files"] = appended(
+        "partners.csv",
+        row("partners.csv", id=challenge, name="Not a partner", source_url=SOURCE),
+        f"duplicate id {challenge!r} (first at challenges.csv:2)",
     )
-    out["duplicate-ids-across-files"] = (
-        {"partners.csv": body},
-        f"partners.csv:{line}: duplicate id {challenge!r} (first at challenges.csv:2)",
-    )
-    body, line = append(
+    out["wrong-type-int"] = appended(
         "themes.csv",
         row("themes.csv", id="theme-x", name="X", listed_order="third", source_url=SOURCE),
+        "listed_order: expected a whole number, not 'third'",
     )
-    out["wrong-type-int"] = (
-        {"themes.csv": body},
-        f"themes.csv:{line}: listed_order: expected a whole number, not 'third'",
-    )
-    body, line = append(
+    out["wrong-type-bool"] = appended(
         "challenges.csv",
         row("challenges.csv", id="challenge-x", name="X", has_page="yes", source_url=SOURCE),
+        "has_page: expected true, false or empty, not 'yes'",
     )
-    out["wrong-type-bool"] = (
-        {"challenges.csv": body},
-        f"challenges.csv:{line}: has_page: expected true, false or empty, not 'yes'",
-    )
-    body, line = append(
+    out["wrong-type-number"] = appended(
         "relationships.csv",
         rel(
             "IN_THEME",
@@ -156,26 +153,21 @@ def cases() -> dict[str, Case]:
             source_url=SOURCE,
             score="high",
         ),
-    )
-    out["wrong-type-number"] = (
-        {"relationships.csv": body},
-        f"relationships.csv:{line}: score: expected a number, not 'high'",
+        "score: expected a number, not 'high'",
     )
     for case, long_text, message in (
         ("huge-field", "x" * 200_000, "a field is longer than 100,000 characters"),
         ("long-field", "y" * 100_001, "text: longer than 100,000 characters"),
     ):
         fields = {"id": "commitment-x", "name": "X", "text": long_text, "era": "100Kin10"}
-        body, line = append("commitments.csv", row("commitments.csv", **fields, source_url=SOURCE))
-        out[case] = ({"commitments.csv": body}, f"commitments.csv:{line}: {message}")
-    body, line = append(
-        "partners.csv", row("partners.csv", id="bell-x", name="Ding\x07Dong", source_url=SOURCE)
+        fields["source_url"] = SOURCE
+        out[case] = appended("commitments.csv", row("commitments.csv", **fields), message)
+    out["control-characters"] = appended(
+        "partners.csv",
+        row("partners.csv", id="bell-x", name="Ding\x07Dong", source_url=SOURCE),
+        "name: contains a control character",
     )
-    out["control-characters"] = (
-        {"partners.csv": body},
-        f"partners.csv:{line}: name: contains a control character",
-    )
-    body, line = append(
+    out["csv-formula"] = appended(
         "partners.csv",
         row(
             "partners.csv",
@@ -183,35 +175,23 @@ def cases() -> dict[str, Case]:
             name='=HYPERLINK("https://evil.example","x")',
             source_url=SOURCE,
         ),
+        "name: begins with '=', which spreadsheets run as a formula; remove or rephrase it",
     )
-    out["csv-formula"] = (
-        {"partners.csv": body},
-        f"partners.csv:{line}: name: begins with '=', which spreadsheets run as a formula; "
-        "remove or rephrase it",
-    )
-    body, line = append(
+    out["csv-formula-minus"] = appended(
         "partners.csv",
         row("partners.csv", id="minus-x", name="-2+3+cmd|' /C calc'!A0", source_url=SOURCE),
-    )
-    out["csv-formula-minus"] = (
-        {"partners.csv": body},
-        f"partners.csv:{line}: name: begins with '-', which spreadsheets run as a formula; "
-        "remove or rephrase it",
+        "name: begins with '-', which spreadsheets run as a formula; remove or rephrase it",
     )
     script_id = "<script>alert(1)</script>"
-    body, line = append("themes.csv", row("themes.csv", id=script_id, name="X", source_url=SOURCE))
-    out["html-script-id"] = (
-        {"themes.csv": body},
-        f"themes.csv:{line}: id {script_id!r}: "
-        "use letters, digits and . _ : ~ - only (at most 200)",
+    out["html-script-id"] = appended(
+        "themes.csv",
+        row("themes.csv", id=script_id, name="X", source_url=SOURCE),
+        f"id {script_id!r}: use letters, digits and . _ : ~ - only (at most 200)",
     )
-    body, line = append(
+    out["html-relationship-end"] = appended(
         "relationships.csv",
         rel("IN_THEME", '"><img src=x onerror=alert(1)>', theme, basis="stated", source_url=SOURCE),
-    )
-    out["html-relationship-end"] = (
-        {"relationships.csv": body},
-        f"relationships.csv:{line}: source '\"><img src=x onerror=alert(1)>' does not exist",
+        "source '\"><img src=x onerror=alert(1)>' does not exist",
     )
 
     # Whole files.
@@ -225,53 +205,43 @@ def cases() -> dict[str, Case]:
     )
 
     # Relationships.
-    body, line = append(
+    out["dangling-relationship"] = appended(
         "relationships.csv",
         rel("MEMBER_OF", partner, "team-that-does-not-exist", basis="stated", source_url=SOURCE),
+        "target 'team-that-does-not-exist' does not exist",
     )
-    out["dangling-relationship"] = (
-        {"relationships.csv": body},
-        f"relationships.csv:{line}: target 'team-that-does-not-exist' does not exist",
+    out["wrong-end-kind"] = appended(
+        "relationships.csv",
+        rel("IN_THEME", partner, theme, basis="stated", source_url=SOURCE),
+        f"IN_THEME cannot join Partner {partner!r} to Theme {theme!r} (it joins Challenge->Theme)",
     )
-    body, line = append(
-        "relationships.csv", rel("IN_THEME", partner, theme, basis="stated", source_url=SOURCE)
-    )
-    out["wrong-end-kind"] = (
-        {"relationships.csv": body},
-        f"relationships.csv:{line}: IN_THEME cannot join Partner {partner!r} to Theme {theme!r} "
-        "(it joins Challenge->Theme)",
-    )
-    body, line = append(
-        "relationships.csv", rel("LIKES", partner, team, basis="stated", source_url=SOURCE)
-    )
-    out["unknown-relationship-type"] = (
-        {"relationships.csv": body},
-        f"relationships.csv:{line}: unknown relationship type 'LIKES' (",
+    out["unknown-relationship-type"] = appended(
+        "relationships.csv",
+        rel("LIKES", partner, team, basis="stated", source_url=SOURCE),
+        "unknown relationship type 'LIKES' (",
     )
     _, rel_records = records("relationships.csv")
     first_line, first = next((ln, r) for ln, r in rel_records if r[0] == "MEMBER_OF")
-    body, line = append("relationships.csv", first)
-    out["duplicate-relationship"] = (
-        {"relationships.csv": body},
-        f"relationships.csv:{line}: duplicate relationship MEMBER_OF {first[1]!r} -> "
-        f"{first[2]!r} (first at line {first_line})",
+    out["duplicate-relationship"] = appended(
+        "relationships.csv",
+        first,
+        f"duplicate relationship MEMBER_OF {first[1]!r} -> {first[2]!r} (first at line "
+        f"{first_line})",
     )
-    body, line = append("relationships.csv", rel("MEMBER_OF", partner, team, basis="stated"))
-    out["stated-without-source"] = (
-        {"relationships.csv": body},
-        f"relationships.csv:{line}: source_url: required when basis is stated",
+    out["stated-without-source"] = appended(
+        "relationships.csv",
+        rel("MEMBER_OF", partner, team, basis="stated"),
+        "source_url: required when basis is stated",
     )
-    body, line = append("relationships.csv", rel("MEMBER_OF", partner, team, basis="inferred"))
-    out["inferred-without-method"] = (
-        {"relationships.csv": body},
-        f"relationships.csv:{line}: method: required when basis is inferred (say how)",
+    out["inferred-without-method"] = appended(
+        "relationships.csv",
+        rel("MEMBER_OF", partner, team, basis="inferred"),
+        "method: required when basis is inferred (say how)",
     )
-    body, line = append(
-        "relationships.csv", rel("MEMBER_OF", partner, team, basis="rumour", source_url=SOURCE)
-    )
-    out["unknown-basis"] = (
-        {"relationships.csv": body},
-        f"relationships.csv:{line}: basis: expected stated or inferred, not 'rumour'",
+    out["unknown-basis"] = appended(
+        "relationships.csv",
+        rel("MEMBER_OF", partner, team, basis="rumour", source_url=SOURCE),
+        "basis: expected stated or inferred, not 'rumour'",
     )
 
     out.update(curation_cases())
@@ -351,8 +321,7 @@ def curation_cases() -> dict[str, Case]:
         ),
     }
     for name, (values, message) in cases.items():
-        body, line = append("curation.csv", values)
-        out[name] = ({"curation.csv": body}, f"curation.csv:{line}: {message}")
+        out[name] = appended("curation.csv", values, message)
 
     sector_cases = {
         "sectors-unknown-sector": (

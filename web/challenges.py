@@ -18,7 +18,7 @@ from graph.analyses import coverage, nearby
 from graph.views import SubgraphRequest, challenge_detail, challenge_list, theme_colours
 from web.db import get_info, get_snapshot
 from web.params import get_bool, get_choice
-from web.render import graph_block, linked
+from web.render import graph_block, linked, serve_with_twin
 
 __all__ = ["bp"]
 
@@ -43,20 +43,15 @@ def _list_view() -> dict[str, Any]:
     }
 
 
-@bp.get("/challenges", strict_slashes=False)
-def index() -> str:
-    return render_template("challenges.html", **_list_view())
+def _list_json(view: dict[str, Any]) -> dict[str, Any]:
+    """``/api/challenges``: the challenges the filters keep, linked, and the coverage."""
+    return {
+        "challenges": [linked(r) for r in view["rows"]],
+        "coverage": coverage(get_info()).line,
+    }
 
 
-@bp.get("/api/challenges")
-def api_index() -> Response:
-    view = _list_view()
-    return jsonify(
-        {
-            "challenges": [linked(r) for r in view["rows"]],
-            "coverage": coverage(get_info()).line,
-        }
-    )
+serve_with_twin(bp, "/challenges", "challenges.html", _list_view, "/api/challenges", _list_json)
 
 
 def _detail(node_id: str) -> dict[str, Any]:

@@ -100,9 +100,7 @@ def index() -> str | Response:
         subject=subject,
         ranked=ranked,
         covered=covered,
-        chosen=chosen,
-        inferred=args.inferred,
-        limit=args.limit,
+        args=args,
         max_limit=LIMITS.collaborators_max,
         **_options(g),
     )

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template
-from werkzeug.wrappers import Response
+from flask import Blueprint
 
 from graph.analyses import addressing_stats, coverage, describe
 from graph.views import overview
 from web.db import get_info, get_snapshot
-from web.render import linked
+from web.render import linked, serve_with_twin
 
 __all__ = ["bp"]
 
@@ -37,18 +36,13 @@ def _view() -> dict[str, Any]:
     }
 
 
-@bp.get("/")
-def index() -> str:
-    return render_template("index.html", **_view())
+def _json(view: dict[str, Any]) -> dict[str, Any]:
+    """``/api/stats``: the store's description, the dataset's metadata, the catalysts."""
+    return {
+        **view["store"],
+        "meta": view["meta"],
+        "catalysts": [linked(c) for c in view["view"]["catalysts"]],
+    }
 
 
-@bp.get("/api/stats")
-def api_stats() -> Response:
-    view = _view()
-    return jsonify(
-        {
-            **view["store"],
-            "meta": view["meta"],
-            "catalysts": [linked(c) for c in view["view"]["catalysts"]],
-        }
-    )
+serve_with_twin(bp, "/", "index.html", _view, "/api/stats", _json)

@@ -25,7 +25,7 @@ from graph.views import (
 )
 from web.db import get_snapshot
 from web.params import get_bool, get_choice, get_int, get_str
-from web.render import graph_block, node_url
+from web.render import graph_block, node_url, serve_with_twin
 
 __all__ = ["bp"]
 
@@ -55,26 +55,23 @@ def _directory_view() -> dict[str, Any]:
     return {"page": directory(g, query), "query": query, "facets": directory_facets(g)}
 
 
-@bp.get("/partners", strict_slashes=False)
-def index() -> str:
-    return render_template("partners.html", sorts=SORTS, **_directory_view())
-
-
-@bp.get("/api/partners")
-def api_index() -> Response:
-    view = _directory_view()
+def _directory_json(view: dict[str, Any]) -> dict[str, Any]:
+    """``/api/partners``: one page of the directory, linked, with its query and facets."""
     page = view["page"]
-    return jsonify(
-        {
-            "partners": [{**r, "url": node_url(NodeKind.PARTNER, r["id"])} for r in page.rows],
-            "total": page.total,
-            "page": page.page,
-            "pages": page.pages,
-            "per_page": page.per_page,
-            "query": asdict(page.query),
-            "facets": view["facets"],
-        }
-    )
+    return {
+        "partners": [{**r, "url": node_url(NodeKind.PARTNER, r["id"])} for r in page.rows],
+        "total": page.total,
+        "page": page.page,
+        "pages": page.pages,
+        "per_page": page.per_page,
+        "query": asdict(page.query),
+        "facets": view["facets"],
+    }
+
+
+serve_with_twin(
+    bp, "/partners", "partners.html", _directory_view, "/api/partners", _directory_json, sorts=SORTS
+)
 
 
 @bp.get("/partners/<node_id>")

@@ -1,10 +1,11 @@
-"""Shared view helpers: node links, subgraph arguments and graph payloads.
+"""Shared view helpers: node links, subgraph arguments, graph payloads, page-and-twin routes.
 
 Every interactive graph on a page, ``/api/subgraph`` and the "Download as HTML" export
 read the same arguments (:func:`subgraph_args`) and build the same payload
 (:func:`graph_payload`), so a graph's URL always reproduces its picture. Node links come
 from one place (:func:`node_url`, after ``graph.views.KINDS``), handed to ``graph`` as its
-``link`` callback.
+``link`` callback. A list page and its ``/api`` twin are served from one view model by
+:func:`serve_with_twin`.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from flask import get_template_attribute, url_for
+from flask import Blueprint, get_template_attribute, jsonify, render_template, url_for
 from markupsafe import Markup
+from werkzeug.wrappers import Response
 
 from graph import LIMITS, Snapshot
 from graph.views import KIND_ORDER, KINDS, Link, SubgraphRequest, draw
@@ -32,6 +34,7 @@ __all__ = [
     "linked",
     "node_linker",
     "node_url",
+    "serve_with_twin",
     "subgraph_args",
 ]
 
@@ -121,3 +124,29 @@ def graph_block(
     """
     macro = get_template_attribute("macros.html", "graph_block")
     return Markup(macro(graph_payload(g, args), heading, explore_link=explore_link))  # noqa: S704 - the macro's own autoescaped output
+
+
+def serve_with_twin(
+    bp: Blueprint,
+    page: str,
+    template: str,
+    view: Callable[[], dict[str, Any]],
+    api: str,
+    to_json: Callable[[dict[str, Any]], Mapping[str, Any]],
+    **page_extra: Any,
+) -> None:
+    """Route ``page`` (the area's ``index``: ``template`` over ``view()`` and
+    ``page_extra``) and its JSON twin ``api`` (``api_index``: ``to_json`` of ``view()``).
+
+    Both read the request through the one ``view``, so the page and its twin take the
+    same arguments with the same defaults and bounds.
+    """
+
+    def index() -> str:
+        return render_template(template, **page_extra, **view())
+
+    def api_index() -> Response:
+        return jsonify(to_json(view()))
+
+    bp.add_url_rule(page, "index", index, strict_slashes=False)
+    bp.add_url_rule(api, "api_index", api_index)

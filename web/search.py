@@ -9,14 +9,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template
-from werkzeug.wrappers import Response
+from flask import Blueprint
 
 from graph import LIMITS
 from graph.views import KIND_ORDER, search
 from web.db import get_snapshot
 from web.params import get_int, get_list, get_str, ordered
-from web.render import node_url
+from web.render import node_url, serve_with_twin
 
 __all__ = ["bp"]
 
@@ -32,25 +31,19 @@ def _search() -> dict[str, Any]:
     return {"q": q, "kinds": kinds, "limit": limit, "groups": groups}
 
 
-@bp.get("/search", strict_slashes=False)
-def index() -> str:
-    return render_template("search.html", all_kinds=KIND_ORDER, **_search())
-
-
-@bp.get("/api/search")
-def api_search() -> Response:
-    found = _search()
+def _search_json(found: dict[str, Any]) -> dict[str, Any]:
+    """``/api/search``: the hits grouped by kind, each with its page URL, and their total."""
     groups = found["groups"]
-    return jsonify(
-        {
-            "q": found["q"],
-            "groups": [
-                {
-                    "kind": kind,
-                    "hits": [{**asdict(h), "url": node_url(h.kind, h.id)} for h in hits],
-                }
-                for kind, hits in groups.items()
-            ],
-            "total": sum(len(h) for h in groups.values()),
-        }
-    )
+    return {
+        "q": found["q"],
+        "groups": [
+            {"kind": kind, "hits": [{**asdict(h), "url": node_url(h.kind, h.id)} for h in hits]}
+            for kind, hits in groups.items()
+        ],
+        "total": sum(len(h) for h in groups.values()),
+    }
+
+
+serve_with_twin(
+    bp, "/search", "search.html", _search, "/api/search", _search_json, all_kinds=KIND_ORDER
+)

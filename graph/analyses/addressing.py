@@ -30,12 +30,12 @@ is *curated* when one of its links was judged item by item (``method: curated``,
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, TypeVar
 
-from graph.data import Snapshot
+from graph.data import Record, Snapshot
 from graph.model import CURATED, NodeKind, RelType
 
 __all__ = [
@@ -154,17 +154,9 @@ def strongest_basis(paths: Iterable[EvidencePath]) -> str:
     return "stated" if any(p.basis == "stated" for p in paths) else "inferred"
 
 
-def _roles(paths: tuple[EvidencePath, ...]) -> tuple[str, ...]:
-    found = {p.role for p in paths}
-    return tuple(r for r in ROLES if r in found)
+class _Evidenced:
+    """The basis and roles of a finding, read off its evidence paths."""
 
-
-@dataclass(frozen=True)
-class Addressing:
-    """A partner that addresses a challenge, with every evidence path."""
-
-    partner: str
-    challenge: str
     paths: tuple[EvidencePath, ...]
 
     @property
@@ -174,24 +166,26 @@ class Addressing:
     @property
     def roles(self) -> tuple[str, ...]:
         """The partner's roles over all paths, strongest first."""
-        return _roles(self.paths)
+        found = {p.role for p in self.paths}
+        return tuple(r for r in ROLES if r in found)
 
 
 @dataclass(frozen=True)
-class ThemeAddressing:
+class Addressing(_Evidenced):
+    """A partner that addresses a challenge, with every evidence path."""
+
+    partner: str
+    challenge: str
+    paths: tuple[EvidencePath, ...]
+
+
+@dataclass(frozen=True)
+class ThemeAddressing(_Evidenced):
     """A partner that addresses a theme as a whole (no specific challenge), with paths."""
 
     partner: str
     theme: str
     paths: tuple[EvidencePath, ...]
-
-    @property
-    def basis(self) -> str:
-        return strongest_basis(self.paths)
-
-    @property
-    def roles(self) -> tuple[str, ...]:
-        return _roles(self.paths)
 
 
 def _role(g: Snapshot, via: str, nodes: tuple[str, ...]) -> str:
@@ -251,13 +245,28 @@ def _all(g: Snapshot) -> tuple[tuple[Addressing, ...], tuple[ThemeAddressing, ..
     )
 
 
-def _keep(
-    paths: tuple[EvidencePath, ...], include_inferred: bool
-) -> tuple[EvidencePath, ...] | None:
-    if include_inferred:
-        return paths
-    stated = tuple(p for p in paths if p.basis == "stated")
-    return stated or None
+_Found = TypeVar("_Found", Addressing, ThemeAddressing)
+
+
+def _select(
+    found: Iterable[_Found],
+    target_of: Callable[[_Found], str],
+    include_inferred: bool,
+    partner: str | None,
+    target: str | None,
+) -> list[_Found]:
+    """The findings of ``partner`` on ``target`` (None: any), without inferred paths unless
+    ``include_inferred`` (a finding left with no path is dropped)."""
+    out = []
+    for a in found:
+        if partner is not None and a.partner != partner:
+            continue
+        if target is not None and target_of(a) != target:
+            continue
+        paths = a.paths if include_inferred else tuple(p for p in a.paths if p.basis == "stated")
+        if paths:
+            out.append(a if paths is a.paths else replace(a, paths=paths))
+    return out
 
 
 def addressing(
@@ -286,16 +295,7 @@ def addressing(
     >>> addressing(g, include_inferred=False)
     []
     """
-    out = []
-    for a in _all(g)[0]:
-        if partner is not None and a.partner != partner:
-            continue
-        if challenge is not None and a.challenge != challenge:
-            continue
-        paths = _keep(a.paths, include_inferred)
-        if paths is not None:
-            out.append(a if paths is a.paths else Addressing(a.partner, a.challenge, paths))
-    return out
+    return _select(_all(g)[0], lambda a: a.challenge, include_inferred, partner, challenge)
 
 
 def theme_addressing(
@@ -319,16 +319,7 @@ def theme_addressing(
     >>> [(a.partner, a.theme, a.roles) for a in theme_addressing(g)]
     [('p', 't', ('presents it',))]
     """
-    out = []
-    for a in _all(g)[1]:
-        if partner is not None and a.partner != partner:
-            continue
-        if theme is not None and a.theme != theme:
-            continue
-        paths = _keep(a.paths, include_inferred)
-        if paths is not None:
-            out.append(a if paths is a.paths else ThemeAddressing(a.partner, a.theme, paths))
-    return out
+    return _select(_all(g)[1], lambda a: a.theme, include_inferred, partner, theme)
 
 
 def partners_addressing(g: Snapshot, *, include_inferred: bool = True) -> dict[str, set[str]]:
@@ -342,7 +333,7 @@ def partners_addressing(g: Snapshot, *, include_inferred: bool = True) -> dict[s
 
 
 @dataclass(frozen=True)
-class AddressingStats:
+class AddressingStats(Record):
     """How much of the map the addressing relation reaches, for ``gcx stats`` and the API.
 
     ``partners``: partners with any path (to a challenge or a theme); ``challenges``:
@@ -359,17 +350,6 @@ class AddressingStats:
     themes: int
     themes_total: int
     links: dict[str, int]
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "partners": self.partners,
-            "partners_total": self.partners_total,
-            "challenges": self.challenges,
-            "challenges_total": self.challenges_total,
-            "themes": self.themes,
-            "themes_total": self.themes_total,
-            "links": dict(self.links),
-        }
 
     @property
     def line(self) -> str:

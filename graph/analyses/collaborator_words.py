@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from graph.analyses.addressing import EvidencePath
-from graph.data import Snapshot
+from graph.data import Snapshot, node_name
 
 
 class Shared(Protocol):
@@ -31,11 +31,6 @@ __all__ = ["LQ", "ROLE_WORDS", "RQ", "how", "list_words", "phrases", "sector_wor
 
 # Typographic quotes around names in the sentences (names may hold apostrophes).
 LQ, RQ = "\u2018", "\u2019"
-
-
-def _name(g: Snapshot, node: str) -> str:
-    value = g.nodes[node].get("name")
-    return value if isinstance(value, str) and value else node
 
 
 def list_words(items: list[str]) -> str:
@@ -74,10 +69,10 @@ def how(g: Snapshot, path: EvidencePath, target: str = "") -> str:
     if path.via == "funds":
         if path.nodes[1] == target:
             return "as a funder"
-        return f"as a funder of {LQ}{_name(g, path.nodes[1])}{RQ}"
-    through = f"through {LQ}{_name(g, path.nodes[1])}{RQ}"
+        return f"as a funder of {LQ}{node_name(g, path.nodes[1])}{RQ}"
+    through = f"through {LQ}{node_name(g, path.nodes[1])}{RQ}"
     if path.via == "commitment":
-        through = f"through its commitment {LQ}{_name(g, path.nodes[1])}{RQ}"
+        through = f"through its commitment {LQ}{node_name(g, path.nodes[1])}{RQ}"
     return through + ROLE_WORDS.get(path.role, "")
 
 

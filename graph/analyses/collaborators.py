@@ -53,7 +53,7 @@ from graph.analyses.addressing import (
 )
 from graph.analyses.collaborator_words import LQ, RQ, how, phrases, sector_words
 from graph.analyses.cover import Cover, CoverPick, PartnerOn, cover
-from graph.data import Snapshot
+from graph.data import Snapshot, node_name
 from graph.errors import NotFound
 from graph.model import NodeKind, RelType
 
@@ -93,11 +93,6 @@ INFERRED_FACTOR = 0.9
 WHY_CONTEXT = 10
 
 _Paths = tuple[EvidencePath, ...]
-
-
-def _name(g: Snapshot, node: str) -> str:
-    value = g.nodes[node].get("name")
-    return value if isinstance(value, str) and value else node
 
 
 def _sector(g: Snapshot, node: str) -> str | None:
@@ -333,7 +328,7 @@ def _shared(g: Snapshot, idx: _Index, partner: str, other: str) -> list[Shared]:
             Shared(
                 kind=kind,
                 id=thing,
-                name=_name(g, thing),
+                name=node_name(g, thing),
                 partners=len(idx.on[key]),
                 weight=weight if basis == "stated" else weight * INFERRED_FACTOR,
                 basis=basis,
@@ -387,7 +382,19 @@ def collaborators(
     counts = Counter((s.kind, s.id) for _, shared in context for s in shared)
     chosen = ranked if limit is None else ranked[:limit]
     idx = _index(g, include_inferred)
-    return [_build(g, idx, partner, other, shared, counts) for other, shared in chosen]
+    return [
+        Collaborator(
+            partner=other,
+            name=node_name(g, other),
+            sector=_sector(g, other),
+            tier=shared[0].kind,
+            score=sum(s.weight for s in shared),
+            basis="stated" if any(s.basis == "stated" for s in shared) else "inferred",
+            why=_why(g, idx, partner, other, shared, counts),
+            shared=shared,
+        )
+        for other, shared in chosen
+    ]
 
 
 @lru_cache(maxsize=256)
@@ -407,30 +414,17 @@ def _ranked(
         score = sum(s.weight for s in shared)
         stated = sum(1 for s in shared if s.basis == "stated")
         tier = KINDS.index(shared[0].kind)
-        order = (tier, -round(score, 9), -stated, -len(shared), _name(g, other).casefold(), other)
+        order = (
+            tier,
+            -round(score, 9),
+            -stated,
+            -len(shared),
+            node_name(g, other).casefold(),
+            other,
+        )
         scored.append((order, other, shared))
     scored.sort(key=lambda x: x[0])
     return tuple((other, shared) for _, other, shared in scored)
-
-
-def _build(
-    g: Snapshot,
-    idx: _Index,
-    partner: str,
-    other: str,
-    shared: tuple[Shared, ...],
-    counts: Counter[tuple[str, str]],
-) -> Collaborator:
-    return Collaborator(
-        partner=other,
-        name=_name(g, other),
-        sector=_sector(g, other),
-        tier=shared[0].kind,
-        score=sum(s.weight for s in shared),
-        basis="stated" if any(s.basis == "stated" for s in shared) else "inferred",
-        why=_why(g, idx, partner, other, shared, counts),
-        shared=shared,
-    )
 
 
 def _own_work(g: Snapshot, idx: _Index, other: str, shared: tuple[Shared, ...]) -> str:
@@ -439,7 +433,7 @@ def _own_work(g: Snapshot, idx: _Index, other: str, shared: tuple[Shared, ...]) 
     taken = {(s.kind, s.id) for s in shared}
     hubs = frozenset(s.id for s in shared if s.kind in ("team", "focus_area"))
     mine = [
-        (len(idx.on[k]), KINDS.index(k[0]), _name(g, k[1]), k, own)
+        (len(idx.on[k]), KINDS.index(k[0]), node_name(g, k[1]), k, own)
         for k, paths in idx.threads.get(other, {}).items()
         if k not in taken
         and (own := _through(paths, hubs))
@@ -449,7 +443,7 @@ def _own_work(g: Snapshot, idx: _Index, other: str, shared: tuple[Shared, ...]) 
         return ""
     *_, (kind, thing), paths = min(mine)
     what = "the theme " if kind == "theme" else ""
-    return f" Its own work: {what}{LQ}{_name(g, thing)}{RQ} {how(g, paths[0], thing)}."
+    return f" Its own work: {what}{LQ}{node_name(g, thing)}{RQ} {how(g, paths[0], thing)}."
 
 
 def _why(
@@ -466,7 +460,7 @@ def _why(
     )
     parts = phrases(g, order[:3])
     more = f"; and {len(order) - 3} more in common" if len(order) > 3 else ""
-    text = f"{_name(g, other)} {'; '.join(parts)}{more}."
+    text = f"{node_name(g, other)} {'; '.join(parts)}{more}."
     mine, theirs = _sector(g, partner), _sector(g, other)
     comp = next((s for s in shared if s.complementary), None)
     if theirs and mine == theirs:

@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from graph.analyses.addressing import EvidencePath, addressing, strongest_basis
-from graph.data import Snapshot
+from graph.data import Snapshot, node_name
 from graph.errors import NotFound
 from graph.model import NodeKind
 
@@ -24,11 +24,6 @@ _APPROXIMATE = (
     "Approximate: partners are picked greedily (each time, the one that covers the most "
     "challenges still uncovered); the true smallest set can be smaller."
 )
-
-
-def _name(g: Snapshot, node: str) -> str:
-    value = g.nodes[node].get("name")
-    return value if isinstance(value, str) and value else node
 
 
 @dataclass(frozen=True)
@@ -121,7 +116,7 @@ def cover(g: Snapshot, challenges: Iterable[str], *, include_inferred: bool = Tr
     for c in wanted:
         people = []
         for p, paths in on_challenge.get(c, ()):
-            people.append(PartnerOn(p, _name(g, p), strongest_basis(paths), paths))
+            people.append(PartnerOn(p, node_name(g, p), strongest_basis(paths), paths))
             reach[p][c] = strongest_basis(paths)
         people.sort(key=lambda x: (x.basis != "stated", x.name, x.partner))
         on_each[c] = tuple(people)
@@ -134,7 +129,7 @@ def cover(g: Snapshot, challenges: Iterable[str], *, include_inferred: bool = Tr
             key=lambda p: (
                 -len(left & reach[p].keys()),
                 -sum(1 for c in left & reach[p].keys() if reach[p][c] == "stated"),
-                _name(g, p),
+                node_name(g, p),
                 p,
             ),
         )
@@ -143,7 +138,7 @@ def cover(g: Snapshot, challenges: Iterable[str], *, include_inferred: bool = Tr
         picks.append(
             CoverPick(
                 partner=best,
-                name=_name(g, best),
+                name=node_name(g, best),
                 covers=tuple(sorted(new, key=order.__getitem__)),
                 on=tuple(c for c in wanted if c in reach[best]),
             )

@@ -22,11 +22,10 @@ import itertools
 import math
 import random
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 from graph.analyses.matcher import Matcher, Method, item_text
-from graph.data import Snapshot
+from graph.data import Record, Snapshot
 
 __all__ = [
     "Figures",
@@ -50,7 +49,7 @@ class Judged:
 
 
 @dataclass(frozen=True)
-class Figures:
+class Figures(Record):
     """Measured figures over a gold set at one threshold (rates from 0 to 1)."""
 
     linked: int
@@ -60,9 +59,6 @@ class Figures:
     hit_at_3: float
     answered: float
     abstained: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _answers(j: Judged, threshold: float) -> bool:

@@ -35,7 +35,7 @@ import networkx as nx
 
 from graph.analyses.addressing import addressing
 from graph.analyses.nearby import nearby_counts
-from graph.data import Snapshot
+from graph.data import Snapshot, node_name
 from graph.errors import NotFound
 from graph.model import NodeKind, RelType
 
@@ -51,7 +51,6 @@ __all__ = [
     "gaps",
     "influence_centrality",
     "leverage",
-    "node_name",
     "nodes_of",
 ]
 
@@ -166,12 +165,6 @@ class GapReport:
             "ranked": [c.to_dict() for c in self.ranked],
             "crowded": [c.challenge for c in self.crowded],
         }
-
-
-def node_name(g: Snapshot, node: str) -> str:
-    """The node's display name (its id when it has none)."""
-    value = g.nodes[node].get("name")
-    return value if isinstance(value, str) and value else node
 
 
 def nodes_of(g: Snapshot, kind: NodeKind) -> list[str]:

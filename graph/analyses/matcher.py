@@ -23,12 +23,12 @@ scale, and ``bench.suggest`` recomputes it for another dataset.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
 
-from graph.data import Snapshot
+from graph.data import Record, Snapshot
 from graph.model import NodeKind, RelType
 
 __all__ = [
@@ -78,16 +78,13 @@ class Target:
 
 
 @dataclass(frozen=True)
-class Match:
+class Match(Record):
     """A target's score for one text (higher is closer; the scale depends on the method)."""
 
     id: str
     kind: str
     name: str
     score: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _text(value: object) -> str:

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.analyses.addressing import addressing, theme_addressing
-from graph.analyses.gaps import UNKNOWN_SECTOR, challenge_themes, node_name, nodes_of
-from graph.data import Snapshot
+from graph.analyses.gaps import UNKNOWN_SECTOR, challenge_themes, nodes_of
+from graph.data import Snapshot, node_name
 from graph.model import NodeKind
 
 __all__ = ["CoverageMatrix", "theme_sector_matrix"]

@@ -16,23 +16,17 @@ theme-wide: the gap finder breaks ties with it (nobody nearby ranks as the bigge
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
 
 from graph.analyses.addressing import addressing, theme_addressing
-from graph.data import Snapshot
+from graph.data import Record, Snapshot, node_name
 from graph.errors import NotFound
 from graph.model import NodeKind, RelType
 
 __all__ = ["Nearby", "NearbyPartner", "nearby", "nearby_counts"]
 
 _LQ, _RQ = "\u2018", "\u2019"
-
-
-def _name(g: Snapshot, node: str) -> str:
-    value = g.nodes[node].get("name")
-    return value if isinstance(value, str) and value else node
 
 
 @dataclass(frozen=True)
@@ -48,7 +42,7 @@ class NearbyPartner:
 
 
 @dataclass(frozen=True)
-class Nearby:
+class Nearby(Record):
     """The partners near one challenge, in three groups."""
 
     challenge: str
@@ -57,9 +51,6 @@ class Nearby:
     theme_wide: tuple[NearbyPartner, ...]
     suggested: tuple[NearbyPartner, ...]
     suggestions_checked: bool = True
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
     @property
     def total(self) -> int:
@@ -148,7 +139,7 @@ def nearby(
         raise NotFound(f"no challenge with id {challenge!r}")
     themes_of, on_challenge, on_theme = _index(g, include_inferred)
     own = set(on_challenge.get(challenge, {}))
-    themes = tuple(sorted(themes_of.get(challenge, ()), key=lambda t: _name(g, t)))
+    themes = tuple(sorted(themes_of.get(challenge, ()), key=lambda t: node_name(g, t)))
     siblings: dict[str, dict[str, str]] = defaultdict(dict)
     wide: dict[str, dict[str, str]] = defaultdict(dict)
     for t in themes:
@@ -168,11 +159,13 @@ def nearby(
             if p in own:
                 continue
             names = ", ".join(
-                f"{_LQ}{_name(g, x)}{_RQ}" for x in sorted(on, key=lambda x: _name(g, x))
+                f"{_LQ}{node_name(g, x)}{_RQ}" for x in sorted(on, key=lambda x: node_name(g, x))
             )
             basis = "stated" if "stated" in on.values() else "inferred"
             items.append(
-                NearbyPartner(p, _name(g, p), group, f"{words} {names}", basis, tuple(sorted(on)))
+                NearbyPartner(
+                    p, node_name(g, p), group, f"{words} {names}", basis, tuple(sorted(on))
+                )
             )
         items.sort(key=lambda n: (n.basis != "stated", -len(n.on), n.name.casefold(), n.partner))
         groups.append(tuple(items))
@@ -189,9 +182,9 @@ def _suggestions(g: Snapshot, challenge: str, own: set[str]) -> tuple[NearbyPart
     items = [
         NearbyPartner(
             p,
-            _name(g, p),
+            node_name(g, p),
             "suggested",
-            f"its commitment {_LQ}{_name(g, m)}{_RQ} matches the challenge's words "
+            f"its commitment {_LQ}{node_name(g, m)}{_RQ} matches the challenge's words "
             f"(score {score:.2f}; not reviewed)",
             "inferred",
             (m,),

@@ -18,11 +18,10 @@ so it also re-exports the matcher they use: :class:`Matcher` and :data:`ABSTAIN_
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import dataclass
 
 from graph.analyses.matcher import ABSTAIN_BELOW, Matcher
-from graph.data import Snapshot
+from graph.data import Record, Snapshot
 from graph.model import REL_TYPES, NodeKind, RelType
 
 __all__ = [
@@ -49,7 +48,7 @@ def review_kinds() -> tuple[NodeKind, ...]:
 
 
 @dataclass(frozen=True)
-class Suggestion:
+class Suggestion(Record):
     """One suggested (commitment, challenge) link, ranked within its commitment (1 = best).
 
     ``existing`` is the basis of an ``ADDRESSES`` link already loaded for the pair
@@ -64,9 +63,6 @@ class Suggestion:
     challenge_name: str
     commitment_text: str
     existing: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 def _text(value: object) -> str:
