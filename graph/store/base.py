@@ -24,7 +24,7 @@ import networkx as nx
 
 from graph.console.readonly import checked_text
 from graph.data import GraphData, Snapshot
-from graph.errors import GraphUnavailable, QueryError
+from graph.errors import GraphUnavailable, QueryError, QueryRefused
 from graph.settings import LIMITS, Settings
 from graph.store.values import check_params, timedelta_duration
 
@@ -159,12 +159,15 @@ class Store(ABC):
             raise QueryError(f"the query is longer than {LIMITS.query_chars:,} characters")
         text = checked_text(cypher)  # the canonical text the check read: what the engine runs
         bound = check_params(params)
-        # The backend's own dialect (Neo4j's meaning, docs/cypher.md); the check then reads
-        # exactly the text that will run.
-        translated = self._translate(text, bound)
-        rewritten_from = None if translated == text else cypher
-        if rewritten_from is not None:
-            text = checked_text(translated)
+        # The backend's own dialect (Neo4j's meaning, docs/cypher.md), read from the user's
+        # text with the check's lexer; a rewritten text is canonical and checked as it is,
+        # so the check reads exactly the string the engine runs.
+        rewritten = self._rewrite(cypher, bound)
+        rewritten_from = None if rewritten is None else cypher
+        if rewritten is not None:
+            text = checked_text(rewritten)
+            if text != rewritten:  # pragma: no cover - the layer's text is canonical
+                raise QueryRefused("the rewritten query cannot be read with certainty")
         timeout = self.settings.query_timeout_s if timeout_s is None else timeout_s
         cap = self.settings.query_max_rows if max_rows is None else max_rows
         if not 0 < timeout <= 300:
@@ -190,9 +193,10 @@ class Store(ABC):
         self.close()
 
     # -- per-backend hooks -------------------------------------------------------------
-    def _translate(self, cypher: str, params: dict[str, Any]) -> str:
-        """The text this backend runs for console query ``cypher`` (Neo4j Cypher)."""
-        return cypher
+    def _rewrite(self, cypher: str, params: dict[str, Any]) -> str | None:
+        """The canonical text this backend runs for console query ``cypher`` (Neo4j
+        Cypher) when it differs from what was written; None runs the checked text."""
+        return None
 
     @abstractmethod
     def _replace(self, data: GraphData, if_empty: bool) -> StoreInfo: ...

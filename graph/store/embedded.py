@@ -251,8 +251,9 @@ class EmbeddedStore(Store):
             conn.close()
         return info, to_networkx(nodes, rels)
 
-    def _translate(self, cypher: str, params: dict[str, Any]) -> str:
-        return translate(cypher, params).text  # Neo4j's Cypher, run with Neo4j's meaning
+    def _rewrite(self, cypher: str, params: dict[str, Any]) -> str | None:
+        translation = translate(cypher, params)  # Neo4j's Cypher, run with Neo4j's meaning
+        return None if translation.rewritten_from is None else translation.text
 
     def _run_read(
         self, cypher: str, params: dict[str, Any], timeout_s: float, max_rows: int

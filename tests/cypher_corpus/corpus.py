@@ -39,7 +39,7 @@ class Case:
         """Whether the answer counts unlabelled nodes (the Neo4j store keeps one more: its
         store-info node)."""
         q = self.query.replace(" ", "")
-        return "MATCH(n)" in q or "(n:!" in q
+        return "MATCH(n)" in q or "(n:!" in q or "|!" in q
 
 
 def _name(g: Snapshot, i: str) -> Any:
@@ -67,6 +67,37 @@ def _members(g: Snapshot, team: str) -> list[str]:
 
 
 _CATALYST_KIND: dict[Any, str] = {True: "catalyst", False: "other"}
+
+
+def _out(g: Snapshot, i: str, rtype: str) -> list[str]:
+    return [v for _, v, k in g.out_edges(i, keys=True) if k == rtype]
+
+
+def neo4j_keys(props: dict[str, Any]) -> list[str]:
+    """Neo4j's keys(): the properties that are set (a node's kind is its label)."""
+    return [k for k, v in props.items() if v is not None and k not in ("kind", "type")]
+
+
+def _sizes(g: Snapshot, kind: str, prop: str) -> list[int]:
+    return [len(n[prop]) for n in nodes(g, kind) if n.get(prop) is not None]
+
+
+def percentile_disc(values: list[Any], p: float) -> Any:
+    """Neo4j's percentileDisc: the value at rank ceil(p * n) (the first for p = 0)."""
+    xs = sorted(values)
+    if not xs:
+        return None
+    return xs[max(math.ceil(p * len(xs)) - 1, 0)]
+
+
+def percentile_cont(values: list[Any], p: float) -> float | None:
+    """Neo4j's percentileCont: linear interpolation between the closest ranks."""
+    xs = sorted(values)
+    if not xs:
+        return None
+    at = p * (len(xs) - 1)
+    low, high = math.floor(at), math.ceil(at)
+    return float(xs[low] + (xs[high] - xs[low]) * (at - low))
 
 
 def _degree(g: Snapshot, i: str) -> int:
@@ -825,6 +856,14 @@ CORPUS: list[Case] = [
         params={"id": PARTNER},
     ),
     C(
+        "MATCH (a:Partner)<-->(t)<-->(b:Partner) RETURN count(*)",
+        lambda g: [[len(chain(g, "Partner", "-", "*", "-", "Partner"))]],
+    ),
+    C(
+        "MATCH (t:ProjectTeam)<-[r:MEMBER_OF]->(p) RETURN t.id, p.id",
+        lambda g: [[v, u] for u, v, _ in edges(g, "MEMBER_OF")],
+    ),
+    C(
         "MATCH (a:Partner)-[*1..2]-(b:Partner) RETURN count(*)",
         lambda g: [[len(match(g, ["Partner", "Partner"], [Step(direction="-", low=1, high=2)]))]],
     ),
@@ -912,8 +951,39 @@ CORPUS: list[Case] = [
         "MATCH p = (f:FocusArea)-[:TARGETS]->(c) RETURN [r IN relationships(p) | type(r)] AS t",
         lambda g: [[["TARGETS"]] for _ in edges(g, "TARGETS")],
     ),
-    C("MATCH p = (f:FocusArea)-[r:TARGETS]->(c) RETURN startNode(r).id", refuses="startNode"),
-    C("MATCH (f:FocusArea)-[r:TARGETS]->(c) RETURN endNode(r).name", refuses="endNode"),
+    C(
+        "MATCH p = (f:FocusArea)-[r:TARGETS]->(c) RETURN startNode(r).id",
+        lambda g: [[u] for u, _, _ in edges(g, "TARGETS")],
+    ),
+    C(
+        "MATCH (f:FocusArea)-[r:TARGETS]->(c) RETURN endNode(r).name",
+        lambda g: [[_name(g, v)] for _, v, _ in edges(g, "TARGETS")],
+    ),
+    C(
+        "MATCH (c:Challenge)<-[r:TARGETS]-(f) RETURN startNode(r) = f AS a, endNode(r) = c AS b",
+        lambda g: [[True, True] for _ in edges(g, "TARGETS")],
+    ),
+    C(
+        "MATCH (p:Partner) OPTIONAL MATCH (p)-[r:FUNDS]->() RETURN p.id, startNode(r).id AS s",
+        lambda g: (
+            [[n["id"], n["id"]] for n in nodes(g, "Partner") for _ in _out(g, n["id"], "FUNDS")]
+            + [[n["id"], None] for n in nodes(g, "Partner") if not _out(g, n["id"], "FUNDS")]
+        ),
+    ),
+    C(
+        "MATCH (p:Partner) OPTIONAL MATCH (p)-[r:FUNDS]->() RETURN type(r) AS t, count(*) AS n",
+        lambda g: [
+            [k, v]
+            for k, v in Counter(
+                t
+                for n in nodes(g, "Partner")
+                for t in (
+                    [k for _, _, k in g.out_edges(n["id"], keys=True) if k == "FUNDS"] or [None]
+                )
+            ).items()
+        ],
+    ),
+    C("MATCH (a)-[r:MEMBER_OF]-(b) RETURN startNode(r).id", refuses="startNode"),
     # -- string functions -------------------------------------------------------------------
     C(
         "MATCH (c:Commitment) RETURN substring(c.text, 0, 20) AS start",
@@ -1023,7 +1093,37 @@ CORPUS: list[Case] = [
     ),
     C("RETURN rand() < 1.0 AS r", lambda g: [[True]]),
     C("MATCH (c:Commitment) RETURN stDev(size(c.text)) > 0 AS spread", refuses="stDev"),
-    C("MATCH (c:Commitment) RETURN percentileCont(size(c.text), 0.5)", refuses="percentileCont"),
+    C(
+        "MATCH (c:Commitment) RETURN percentileCont(size(c.text), 0.5) AS m",
+        lambda g: [[percentile_cont(_sizes(g, "Commitment", "text"), 0.5)]],
+    ),
+    C(
+        "MATCH (c:Commitment) RETURN percentileDisc(size(c.text), 0.9) AS a, "
+        "percentileCont(size(c.text), 0.25) AS b, percentileDisc(size(c.text), 0.0) AS c",
+        lambda g: [
+            [
+                percentile_disc(_sizes(g, "Commitment", "text"), 0.9),
+                percentile_cont(_sizes(g, "Commitment", "text"), 0.25),
+                percentile_disc(_sizes(g, "Commitment", "text"), 0.0),
+            ]
+        ],
+    ),
+    C(
+        "MATCH (c:Challenge) RETURN c.catalyst AS k, percentileDisc(size(c.name), 0.5) AS m",
+        lambda g: [
+            [
+                k,
+                percentile_disc(
+                    [len(n["name"]) for n in nodes(g, "Challenge") if n.get("catalyst") == k], 0.5
+                ),
+            ]
+            for k in {n.get("catalyst") for n in nodes(g, "Challenge")}
+        ],
+    ),
+    C(
+        "MATCH (t:Theme) WHERE t.name = 'none' RETURN percentileCont(t.listed_order, 0.5) AS m",
+        lambda g: [[None]],
+    ),
     # -- dates -------------------------------------------------------------------------
     C("RETURN date('2020-01-02') AS d", lambda g: [["2020-01-02"]]),
     C("RETURN date() <= date() AS today", lambda g: [[True]]),
@@ -1073,12 +1173,57 @@ CORPUS: list[Case] = [
         "MATCH (n:!Partner) RETURN count(n)",
         lambda g: [[g.number_of_nodes() - len(nodes(g, "Partner"))]],
     ),
-    C("MATCH (n:Partner|!Theme) RETURN count(n)", refuses="label expression"),
+    C(
+        "MATCH (n:Partner|!Theme) RETURN count(n)",
+        lambda g: [[g.number_of_nodes() - len(nodes(g, "Theme"))]],
+    ),
+    C(
+        "MATCH (n:(Partner|Theme)&!Theme) RETURN count(n)",
+        lambda g: [[len(nodes(g, "Partner"))]],
+    ),
+    C(
+        "MATCH (n:Challenge|Theme) WHERE n:!Theme AND n:% RETURN count(n)",
+        lambda g: [[len(nodes(g, "Challenge"))]],
+    ),
+    C(
+        "MATCH (c:Challenge)-[:IN_THEME]->(t) "
+        "RETURN t:Theme&!Challenge AS a, t:Theme|Partner AS b, count(*) AS n",
+        lambda g: [[True, True, len(edges(g, "IN_THEME"))]],
+    ),
+    C(
+        "OPTIONAL MATCH (t:Theme {name: 'none'}) RETURN t:Theme AS a, t:!Theme AS b, t:% AS c",
+        lambda g: [[None, None, None]],
+    ),
+    C("MATCH (n:Theme|Challenge:Partner) RETURN count(n)", refuses="label expression mixing"),
     C(
         "MATCH (a)-[r]->(b) WHERE type(r) = 'FUNDS' RETURN a.name",
         lambda g: [[_name(g, u)] for u, _, _ in edges(g, "FUNDS")],
     ),
-    C("MATCH (t:Theme {name: 'Prestige'}) RETURN keys(t) AS k", refuses="keys"),
+    C(
+        "MATCH (t:Theme {name: 'Prestige'}) RETURN keys(t) AS k",
+        lambda g: [[neo4j_keys(n)] for n in nodes(g, "Theme") if n["name"] == "Prestige"],
+    ),
+    C(
+        "MATCH (c:Challenge) RETURN c.id, keys(c) AS k",
+        lambda g: [[n["id"], neo4j_keys(n)] for n in nodes(g, "Challenge")],
+    ),
+    C(
+        "MATCH (p:Partner)-[r:MEMBER_OF]->(t:ProjectTeam) RETURN p.id, t.id, keys(r) AS k",
+        lambda g: [[u, v, neo4j_keys(d)] for u, v, d in edges(g, "MEMBER_OF")],
+    ),
+    C(
+        "MATCH (p:Partner) OPTIONAL MATCH (p)-[:FUNDS]->(f:FocusArea) "
+        "RETURN keys(f) IS NULL AS none_funded, count(*) AS n",
+        lambda g: [
+            [k, v]
+            for k, v in Counter(
+                x
+                for n in nodes(g, "Partner")
+                for x in ([False] * len(_out(g, n["id"], "FUNDS")) or [True])
+            ).items()
+        ],
+    ),
+    C("MATCH (n) WHERE n.name = 'Prestige' RETURN keys(n)", refuses="keys()"),
     C("MATCH (t:Theme {name: 'Prestige'}) RETURN properties(t) AS p", refuses="properties"),
     C("MATCH (t:Theme) RETURN elementId(t)", refuses="elementId"),
     C("MATCH (t:Theme) RETURN id(t)", refuses="id()"),

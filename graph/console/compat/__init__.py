@@ -44,28 +44,37 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class Translation:
-    """The text the engine runs, and the user's text when the two differ."""
+    """The canonical text the engine runs, and the user's text when it was rewritten."""
 
     text: str
     rewritten_from: str | None
 
 
 def translate(query: str, params: Mapping[str, Any]) -> Translation:
-    """The engine's text for Neo4j Cypher ``query`` with the same meaning, or a refusal."""
+    """The engine's text for Neo4j Cypher ``query`` with the same meaning, or a refusal.
+
+    ``query`` is read once, by the console's lexer (:mod:`graph.console.lexer`, the
+    tokens the read-only check reads); the text returned is canonical, so checking it
+    reads exactly the string the engine runs.
+    """
     tokens = lex(query)
+    if tokens and tokens[-1].is_(";"):
+        tokens = tokens[:-1]  # one trailing ';' is dropped, as the read-only check does
     check_brackets(tokens)
     check_parameters(tokens, params)
+    written = join(tokens)
     try:
-        return _translate(query, tokens, params)
+        text = _translate(tokens, params)
     except QueryError:
         raise
     except Exception as exc:  # a form the layer does not know: never run it unread
         raise QueryRefused(
             teach(f"the query could not be read as Neo4j Cypher ({type(exc).__name__})", "refused")
         ) from None
+    return Translation(text, None if text == written else query)
 
 
-def _translate(query: str, tokens: list[Tok], params: Mapping[str, Any]) -> Translation:
+def _translate(tokens: list[Tok], params: Mapping[str, Any]) -> str:
     refuse_unsupported(tokens)
     tokens = explicit_subqueries(tokens)
     tokens = rewrite_matches(tokens)
@@ -73,9 +82,11 @@ def _translate(query: str, tokens: list[Tok], params: Mapping[str, Any]) -> Tran
     tokens = rewrite_expressions(tokens, dict(params))
     tokens = with_order_by(tokens)
     text = join(tokens)
-    if text == join(lex(query)):
-        return Translation(query, None)
-    return Translation(text, query)
+    if [(t.kind, t.text) for t in lex(text)] != [(t.kind, t.text) for t in tokens]:
+        # The text must read as the tokens the rewrites made, or the check (which reads
+        # the text) and the rewrites (which made the tokens) would disagree.
+        raise QueryRefused(teach("the rewritten query cannot be read with certainty", "refused"))
+    return text
 
 
 def explained(run: Callable[..., T], *args: Any) -> T:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from graph.console.compat.functions import rewrite_call
+from graph.console.compat.labels import read_labels
 from graph.console.compat.patterns import CLAUSES
 from graph.console.compat.refusal import NotHere
 from graph.console.compat.tokens import Tok, closing, join, lex, split_top
@@ -147,40 +148,39 @@ def _date_part(tokens: list[Tok], i: int, close: int) -> str | None:
 
 
 def _label_test(tokens: list[Tok], i: int) -> tuple[int, str] | None:
-    """``v:A``, ``v:A|B``, ``v:A:B`` as an expression -> a test on label(v)."""
+    """``v:A``, ``v:A|B``, ``v:A&!B``... as an expression -> a test on label(v)."""
     if i + 2 >= len(tokens) or not tokens[i + 1].is_(":") or tokens[i].kind != "word":
         return None
-    labels: list[str] = []
-    ops: set[str] = set()
-    j = i + 1
-    while (
-        j + 1 < len(tokens)
-        and tokens[j].is_(":", "|", "&")
-        and tokens[j + 1].kind
-        in (
-            "word",
-            "quoted",
-        )
-    ):
-        if j > i + 1:
-            ops.add(tokens[j].text)
-        labels.append(tokens[j + 1].text.strip("`"))
-        j += 2
-    if not labels:
+    if i > 0 and tokens[i - 1].is_(":", "|", "&", "!"):
+        return None  # a label inside the expression (read from its variable), not a variable
+    first = tokens[i + 2]
+    if first.kind not in ("word", "quoted") and not first.is_("!", "%", "("):
         return None
     var = tokens[i].text
-    if "|" in ops and ops - {"|"}:
-        raise NotHere("label expression mixing | with & or :", "use label(n) IN [...]", "labels")
-    if "|" in ops:
-        quoted = ", ".join(f"'{lab}'" for lab in labels)
-        return j - 1, f"(label({var}) IN [{quoted}])"
-    return j - 1, "(" + " AND ".join(f"label({var}) = '{lab}'" for lab in labels) + ")"
+    expr = read_labels(tokens, i + 2, var)
+    # Neo4j's label test of a null is null; the engine's label() of a null may be a name.
+    return expr.end - 1, f"(CASE WHEN {var} IS NULL THEN NULL ELSE {expr.test} END)"
 
 
 def _in_pattern_or_map(tokens: list[Tok], i: int) -> bool:
     """Whether the word at ``i`` sits where ``:`` starts a label in a pattern or a map key."""
     prev = tokens[i - 1] if i > 0 else None
-    return prev is None or prev.is_("(", "{", ",", "[") or (prev.kind == "op" and prev.text == ".")
+    if prev is not None and prev.is_(","):
+        return _enclosing(tokens, i) == "{"  # a map's next key, else a list item or argument
+    return prev is None or prev.is_("(", "{", "[") or (prev.kind == "op" and prev.text == ".")
+
+
+def _enclosing(tokens: list[Tok], i: int) -> str:
+    """The innermost bracket open at ``i`` ('' at the top level)."""
+    depth = 0
+    for t in reversed(tokens[:i]):
+        if t.is_(")", "]", "}"):
+            depth += 1
+        elif t.is_("(", "[", "{"):
+            if depth == 0:
+                return t.text
+            depth -= 1
+    return ""
 
 
 def rewrite_expressions(tokens: list[Tok], params: dict[str, Any]) -> list[Tok]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from graph.console.compat.bindings import bound_directed, property_names
 from graph.console.compat.conversions import CONVERSIONS, convert
 from graph.console.compat.refusal import NotHere
 from graph.console.compat.tokens import Tok, join, split_top
@@ -20,15 +21,8 @@ __all__ = ["REFUSED", "rewrite_call"]
 
 #: Functions that have no exact equivalent here: the construct and the working form.
 REFUSED: dict[str, tuple[str, str]] = {
-    "STARTNODE": ("startNode()", "name the relationship's ends in the pattern: (a)-[r]->(b)"),
-    "ENDNODE": ("endNode()", "name the relationship's ends in the pattern: (a)-[r]->(b)"),
     "ELEMENTID": ("elementId()", "use the node's stable id property: n.id"),
     "ID": ("id()", "use the node's stable id property: n.id"),
-    "KEYS": (
-        "keys()",
-        "here it lists every property of the node's kind, empty ones included; "
-        "return the node itself (empty properties are left out) or name the properties",
-    ),
     "PROPERTIES": (
         "properties()",
         "here it includes empty (null) properties; return the node itself (empty "
@@ -36,8 +30,6 @@ REFUSED: dict[str, tuple[str, str]] = {
     ),
     "STDEV": ("stDev()", "compute it: sqrt(avg(x * x) - avg(x) * avg(x)) is the population form"),
     "STDEVP": ("stDevP()", "compute it: sqrt(avg(x * x) - avg(x) * avg(x))"),
-    "PERCENTILECONT": ("percentileCont()", "sort and pick with collect() and list indexes"),
-    "PERCENTILEDISC": ("percentileDisc()", "sort and pick with collect() and list indexes"),
     "DATETIME": ("datetime()", "use timestamp('2020-01-02 03:04:05') or current_timestamp()"),
     "LOCALDATETIME": ("localdatetime()", "use timestamp('2020-01-02 03:04:05')"),
     "TIME": ("time()", "the engine has no time-of-day type; use timestamp()"),
@@ -52,7 +44,7 @@ REFUSED: dict[str, tuple[str, str]] = {
 }
 
 #: Same meaning, another name.
-RENAMED: dict[str, str] = {"TYPE": "label", "SPLIT": "string_split", "RAND": "random"}
+RENAMED: dict[str, str] = {"SPLIT": "string_split", "RAND": "random"}
 
 #: White space Neo4j's trim family removes, spelled for the engine's regular expressions.
 _WS = "[ \\\\t\\\\n\\\\r\\\\f]"
@@ -99,6 +91,9 @@ def rewrite_call(
     if key == "LABELS":
         _count(key, args, 1)
         return f"(CASE WHEN ({args[0]}) IS NULL THEN NULL ELSE [label({args[0]})] END)"
+    if key == "TYPE":  # the engine's label() of a null relationship is its table's name
+        _count(key, args, 1)
+        return f"(CASE WHEN ({args[0]}) IS NULL THEN NULL ELSE label({args[0]}) END)"
     if key == "SUBSTRING":
         _count(key, args, 2, 3)
         if args[1].lstrip().startswith("-"):
@@ -124,6 +119,10 @@ def rewrite_call(
         # around them with a regular-expression replace that has no such limit.
         _count(key, args, 1)
         return f"regexp_replace({args[0]}, {_TRIM[key]}, '', 'g')"
+    if key in _ENDS:
+        return _end_node(name, tokens, tokens[open_ + 1 : close])
+    if key == "KEYS":
+        return _keys(tokens, tokens[open_ + 1 : close])
     if key == "REDUCE":
         return _reduce(tokens[open_ + 1 : close])
     if key == "DATE" and not args:
@@ -163,6 +162,46 @@ def _reverse(args: list[str], params: Mapping[str, Any]) -> str | None:
         "reverse() of a value whose type is not known",
         "write list_reverse(x) for a list; reverse(x) reverses text",
     )
+
+
+_ENDS = {"STARTNODE": "start_node", "ENDNODE": "end_node"}
+
+
+def _end_node(name: str, tokens: list[Tok], inner: list[Tok]) -> str:
+    """``startNode(r)`` / ``endNode(r)`` -> the engine's ``start_node(r)`` / ``end_node(r)``.
+
+    Only of a relationship variable bound by directed patterns: on an undirected one the
+    engine answers the end the pattern walked from, not the one the relationship starts
+    at. Guarded, as the engine answers a node for a null relationship (OPTIONAL MATCH).
+    """
+    rel = inner[0].text if len(inner) == 1 and inner[0].kind in ("word", "quoted") else ""
+    if not rel or inner[0].is_("NULL") or not bound_directed(tokens, rel):
+        raise NotHere(
+            f"{name}() of anything but a relationship variable matched with a direction",
+            "name the ends in the pattern: (a)-[r]->(b) and use a, b",
+            "functions",
+        )
+    return f"(CASE WHEN {rel} IS NULL THEN NULL ELSE {_ENDS[name.upper()]}({rel}) END)"
+
+
+def _keys(tokens: list[Tok], inner: list[Tok]) -> str:
+    """``keys(n)``: only the properties that are set, as Neo4j lists them.
+
+    The engine's keys() lists every property of the kind, empty ones included, so the
+    names are spelled out from the schema, each kept where its value is not null; this
+    needs the variable's one label (or a relationship: they all have the same ones).
+    """
+    var = inner[0].text if len(inner) == 1 and inner[0].kind in ("word", "quoted") else ""
+    names = property_names(tokens, var) if var else None
+    if names is None:
+        raise NotHere(
+            "keys() of anything but a variable matched with one label",
+            "match it with its label, (n:Theme), or name the properties you need",
+            "labels",
+        )
+    items = ", ".join(f"CASE WHEN {var}.{p} IS NULL THEN NULL ELSE '{p}' END" for p in names)
+    listed = f"list_filter([{items}], _key -> _key IS NOT NULL)"
+    return f"(CASE WHEN {var} IS NULL THEN NULL ELSE {listed} END)"
 
 
 def _reduce(inner: list[Tok]) -> str:

@@ -46,7 +46,7 @@ _RULES: tuple[tuple[re.Pattern[str], str, str], ...] = tuple(
          "a variable-length relationship may span at most {0} hops here: lower the "
          "upper bound", "patterns"),
         (r"Parser exception: (.*?)\(line: (\d+), offset: (\d+)\)",
-         "the embedded database cannot read the query at line {1}, character {2}: {0}"
+         "the embedded database cannot read the query at line {1}, character {2}: {0}; "
          "the guide lists what Neo4j Cypher it does not read", "refused"),
         (r"Binder exception: (.*)",
          "the query does not fit the graph or the dialect: {0}", "clauses"),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from graph.console.compat.labels import read_labels
 from graph.console.compat.refusal import NotHere
 from graph.console.compat.tokens import Tok, closing, lex
 
@@ -96,6 +97,17 @@ def _bare_arrows(tokens: list[Tok], start: int, end: int, namer: _Namer) -> list
     return out + tokens[end:]
 
 
+def _either_way(tokens: list[Tok], start: int, end: int) -> None:
+    """``<-->`` and ``<-[r]->`` (either direction in Neo4j, not read here) -> ``--``."""
+    for i in range(start, end - 1):
+        if not tokens[i].is_("<-"):
+            continue
+        after = closing(tokens, i + 1) + 1 if tokens[i + 1].is_("[") else i + 1
+        if after < end and tokens[after].is_("->"):
+            tokens[i] = Tok("op", "-", tokens[i].pre)
+            tokens[after] = Tok("op", "-", tokens[after].pre)
+
+
 def _read_rel(tokens: list[Tok], i: int, close: int, namer: _Namer) -> tuple[_Rel, list[Tok]]:
     """Parse ``[var:T|U*a..b {..}]`` at ``i``; return it and its (named, TRAIL) tokens."""
     body = tokens[i + 1 : close]
@@ -155,43 +167,27 @@ def _var_length(rest: list[Tok], star: int) -> list[Tok]:
 def _node_labels(
     tokens: list[Tok], i: int, close: int, namer: _Namer, clause: _Clause
 ) -> list[Tok]:
-    """``(v:A:B)`` / ``(v:A&B)``: both labels, as the engine holds one label per node."""
+    """``(v:A:B)``, ``(v:A&B)``, ``(v:!A)``, ``(v:A|!B)``...: Neo4j's meaning, as the engine
+    holds one label per node and reads only ``(v:A)`` and ``(v:A|B)`` itself."""
     body = tokens[i + 1 : close]
-    if not any(t.is_(":") for t in body):
+    named = bool(body) and body[0].kind in ("word", "quoted")
+    start = 1 if named else 0
+    if start >= len(body) or not body[start].is_(":"):
         return tokens[i : close + 1]
-    j = 0
-    var = body[0].text if body and body[0].kind in ("word", "quoted") else ""
-    j = 1 if var else 0
-    labels: list[str] = []
-    ops: set[str] = set()
-    while j < len(body) and (
-        body[j].is_(":", "&", "|", "!", "%") or body[j].kind in ("word", "quoted")
-    ):
-        if body[j].kind in ("word", "quoted"):
-            if body[j].is_("WHERE"):
-                break
-            labels.append(body[j].text.strip("`"))
-        elif j > (1 if var else 0):
-            ops.add(body[j].text)
-        j += 1
-    rest = body[j:]
-    if ops == {"!"} and len(labels) == 1 and body[1 if var else 0].is_(":"):
-        var = var or namer.fresh("n")
-        clause.preds.append(f"label({var}) <> '{labels[0]}'")
-        return [Tok("op", "(", tokens[i].pre), Tok("word", var), *rest, tokens[close]]
-    if ops & {"!", "%"}:
-        raise NotHere("label expression with ! or %", "use WHERE label(n) <> 'Kind'", "labels")
+    expr = read_labels(body, start + 1, "_")
+    rest = body[expr.end :]
     if any(t.is_("WHERE") for t in rest):
         raise NotHere("WHERE inside a node pattern", "move the condition to MATCH's WHERE")
-    if "|" in ops and ops - {"|"}:
-        raise NotHere("label expression mixing | with & or :", "split it into two MATCHes")
-    distinct = list(dict.fromkeys(labels))
-    if "|" in ops or len(distinct) < 2:
+    distinct = list(dict.fromkeys(expr.labels))
+    if expr.ops <= {"|"} or (expr.ops <= {":", "&"} and len(distinct) < 2):
         return tokens[i : close + 1]
-    if not var:
-        var = namer.fresh("n")
-    clause.preds.extend(f"label({var}) = '{lab}'" for lab in distinct[1:])
-    return [Tok("op", "(", tokens[i].pre), *lex(f"{var}:{distinct[0]}"), *rest, tokens[close]]
+    var = body[0] if named else Tok("word", namer.fresh("n"))
+    head = [Tok("op", "(", tokens[i].pre), Tok(var.kind, var.text)]
+    if expr.ops <= {":", "&"}:  # both labels: keep the first in the pattern
+        clause.preds.extend(f"label({var.text}) = '{lab}'" for lab in distinct[1:])
+        return [*head, *lex(f":{distinct[0]}"), *rest, tokens[close]]
+    clause.preds.append(read_labels(body, start + 1, var.text).test)
+    return [*head, *rest, tokens[close]]
 
 
 def _shortest(tokens: list[Tok], start: int, end: int) -> list[Tok]:
@@ -258,6 +254,7 @@ def _one_match(tokens: list[Tok], m: int, namer: _Namer) -> tuple[list[Tok], int
     end = _clause_end(tokens, m, *(CLAUSES - {"OPTIONAL"}) | {"OPTIONAL"})
     tokens = _shortest(tokens, m + 1, end)
     end = _clause_end(tokens, m, *CLAUSES)
+    _either_way(tokens, m + 1, end)
     unnamed = (list(tokens), end, namer.n)
     tokens = _bare_arrows(tokens, m + 1, end, namer)
     end = _clause_end(tokens, m, *CLAUSES)

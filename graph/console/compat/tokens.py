@@ -1,37 +1,39 @@
-"""The token stream the compatibility layer reads and rewrites, and its bracket structure.
+"""The layer's view of the console's one token stream, and its bracket structure.
 
-A query is cut into tokens the way a Cypher lexer cuts it (comments, strings,
-backtick-quoted names, numbers, ``$parameters``, words, operators); each token keeps the
-white space before it, so a rewritten query reads like the one the user wrote. Comments
-become a single space: the text handed on is canonical, and the read-only check reads
-exactly that text. Rewrites work on the bracket structure (:func:`closing`,
-:func:`split_top`), never on regular expressions over the query text.
+The tokens are :mod:`graph.console.lexer`'s, the ones the read-only check reads, cut by
+the engine's own lexical rules; this module does not cut text itself. It gives the
+rewrites a handier shape (:class:`Tok`: a kind, the text, and whether white space or a
+comment came before it), joins the ``<`` ``-`` and ``-`` ``>`` written together in a
+relationship pattern into the arrows ``<-`` and ``->``, and refuses the few texts that
+the engine and Neo4j read differently (:func:`lex`). :func:`join` gives back canonical
+text: one ASCII space wherever the user had white space or a comment, so the text the
+rewrites produce is the text the check reads and the engine runs. Rewrites work on the
+bracket structure (:func:`closing`, :func:`split_top`), never on regular expressions over
+the query text.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
+from graph.console.compat.refusal import NotHere
+from graph.console.lexer import Token, TokenKind, tokenize
 from graph.errors import QueryError
 
 __all__ = ["Tok", "check_brackets", "closing", "join", "lex", "split_top"]
 
-_TOKEN = re.compile(
-    r"""
-    (?P<comment>//[^\n]*|/\*.*?(?:\*/|\Z))
-  | (?P<string>'(?:[^'\\]|\\.)*(?:'|\Z)|"(?:[^"\\]|\\.)*(?:"|\Z))
-  | (?P<quoted>`(?:[^`]|``)*(?:`|\Z))
-  | (?P<number>(?:\d+\.\d+|\.\d+|\d+)(?:[eE][-+]?\d+)?(?!\w)|0x[0-9a-fA-F]+)
-  | (?P<param>\$(?:[^\W\d]\w*|\d+|`(?:[^`]|``)*`))
-  | (?P<word>[^\W\d]\w*)
-  | (?P<op><--|-->|<-|->|\.\.|<>|<=|>=|=~|\+=|.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
+_KINDS = {
+    TokenKind.WORD: "word",
+    TokenKind.NAME: "quoted",
+    TokenKind.STRING: "string",
+    TokenKind.NUMBER: "number",
+    TokenKind.PARAM: "param",
+    TokenKind.PUNCT: "op",
+}
 
-#: Operators a lexer reads as two tokens here, so arrows compose the same way in all spellings.
-_SPLIT = {"<--": ("<-", "-"), "-->": ("-", "->")}
+#: String escapes that mean the same to the engine and to Neo4j (the engine also reads
+#: ``\\x41`` and upper-case ``\\N``, Neo4j's parser reads them otherwise).
+_SHARED_ESCAPES = frozenset("\\'\"bfnrt")
 
 
 @dataclass
@@ -51,34 +53,79 @@ class Tok:
         return self.kind in ("word", "op") and self.up in texts
 
 
-def lex(query: str) -> list[Tok]:
-    """The tokens of ``query``, each with the white space before it.
+def _neo4j_reads_alike(token: Token) -> None:
+    """Refuse a token that Neo4j would read otherwise than the engine does."""
+    text = token.text
+    if token.kind is TokenKind.COMMENT and text.startswith("/*"):
+        if text.find("*/", 2) + 2 != len(text):  # Neo4j ends it at the first */
+            raise NotHere(
+                "/* comment */ with stars before its end (Neo4j ends it at the first */, "
+                "the embedded database pairs the stars and reads on)",
+                "take the extra stars out of the comment",
+                "clauses",
+            )
+    elif token.kind is TokenKind.SPACE and "\u180e" in text:
+        raise NotHere(
+            "white space U+180E (not white space to Neo4j)", "use an ordinary space", "clauses"
+        )
+    elif token.kind is TokenKind.STRING:
+        _shared_escapes(text)
+    elif token.kind is TokenKind.PUNCT and not text.isascii():
+        raise NotHere(
+            f"relationship drawn with {text!r}",
+            "draw it with ASCII: (a)-[r]->(b), (a)<-[r]-(b)",
+            "patterns",
+        )
 
-    >>> [t.text for t in lex("MATCH (a)-->(b) // note")]
-    ['MATCH', '(', 'a', ')', '-', '->', '(', 'b', ')']
+
+def _shared_escapes(text: str) -> None:
+    """Refuse a string escape whose meaning differs between the engine and Neo4j."""
+    i = text.find("\\")
+    while i >= 0:
+        ch = text[i + 1]
+        if ch not in _SHARED_ESCAPES and ch not in "uU":
+            raise NotHere(
+                f"string escape \\{ch}",
+                "write the character itself, or \\uHHHH (the escapes \\\\ \\' \\\" \\b \\f "
+                "\\n \\r \\t \\uHHHH mean the same in both)",
+                "strings",
+            )
+        i = text.find("\\", i + 2)
+
+
+def lex(query: str) -> list[Tok]:
+    """The significant tokens of ``query`` as the console's lexer reads them.
+
+    Each keeps ``" "`` as ``pre`` where white space or a comment came before it.
+
+    >>> [t.text for t in lex("MATCH (a)-->(b)<-[r]-(c) // note")]
+    ['MATCH', '(', 'a', ')', '-', '->', '(', 'b', ')', '<-', '[', 'r', ']', '-', '(', 'c', ')']
+    >>> [t.text for t in lex("RETURN 2<-1, 'a\\\\b'")]
+    ['RETURN', '2', '<', '-', '1', ',', "'a\\\\b'"]
     """
     out: list[Tok] = []
-    pos = 0
-    pending = ""
-    for m in _TOKEN.finditer(query):
-        gap = query[pos : m.start()]
-        pos = m.end()
-        kind = m.lastgroup or "op"
-        text = m.group()
-        if kind == "comment":
-            pending += gap + " "
+    gap = False
+    for token in tokenize(query):
+        _neo4j_reads_alike(token)
+        if not token.significant:
+            gap = True
             continue
-        if kind == "op" and text.isspace():
-            pending += gap + text
-            continue
-        if kind == "op" and text in _SPLIT:
-            first, second = _SPLIT[text]
-            out.append(Tok("op", first, pending + gap))
-            out.append(Tok("op", second, ""))
+        last = out[-1] if out else None
+        if last is not None and not gap and last.kind == "op" and _arrow(out, token.text):
+            last.text += token.text
         else:
-            out.append(Tok(kind, text, pending + gap))
-        pending = ""
+            out.append(Tok(_KINDS[token.kind], token.text, " " if gap else ""))
+        gap = False
     return out
+
+
+def _arrow(out: list[Tok], text: str) -> bool:
+    """Whether ``text``, written right after ``out[-1]``, makes it an arrow: ``-`` then
+    ``>`` anywhere, ``<`` then ``-`` after a node's ``)`` (elsewhere ``2<-1`` compares)."""
+    last = out[-1].text
+    if last == "-" and text == ">":
+        return True
+    return last == "<" and text == "-" and len(out) > 1 and out[-2].is_(")")
 
 
 def join(tokens: list[Tok]) -> str:
