@@ -55,6 +55,7 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -470,26 +471,20 @@ def run_loadtest(
             for path in sorted(set(mix)):  # every path answers 200 before the clock starts
                 server.get(path)
             runs: list[Run] = []
+            wrk = partial(
+                run_wrk,
+                server.url,
+                mix_file,
+                (stats_a, stats_b),
+                duration_s=duration_s,
+                connections=connections,
+            )
             if steady:
-                run = run_wrk(
-                    server.url,
-                    mix_file,
-                    (stats_a, stats_b),
-                    name="steady",
-                    duration_s=duration_s,
-                    connections=connections,
-                )
+                run = wrk(name="steady")
                 run.server_alarms = server.alarms()
                 runs.append(run)
             with Reloader(db_path, [data_b, data_a], reloads, duration_s) as reloader:
-                run = run_wrk(
-                    server.url,
-                    mix_file,
-                    (stats_a, stats_b),
-                    name="reload",
-                    duration_s=duration_s,
-                    connections=connections,
-                )
+                run = wrk(name="reload")
             run.reloads = reloader.done
             if len(reloader.done) != reloads:
                 run.reloads.append({"ok": False, "error": "a reload did not finish in time"})

@@ -17,18 +17,59 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from bench.tables import Column, columns
+
 Row = dict[str, Any]
 #: Words that pick out the fair-baseline targets among a run's targets.
 _ISSUE_14 = ("engine floor", "pyvis", "Chromium")
+#: The docs' tables: the words before each, where its rows are in the results (section,
+#: list) and its columns.
+_TABLES = (
+    (
+        "#### Load against the engine floor (median of runs)",
+        "load",
+        "rows",
+        "dataset rows validate_s write_s load_s floor_s vs_floor gcx_load_wall_s "
+        "gcx_load_peak_rss_mib",
+    ),
+    (
+        "#### Row-by-row `MERGE` in one transaction, against our write and our load",
+        "row_by_row",
+        "rows",
+        "dataset rows row_by_row_s batched_write_s load_s ratio ratio_load",
+    ),
+    (
+        "#### Views: first (uncached) server time (median ms), against pyvis with its "
+        "template kept and plain JSON, on the same nodes and properties",
+        "views",
+        "rows",
+        "dataset view nodes_median ours_ms pyvis_ms json_ms vs_pyvis vs_json ours_bytes "
+        "pyvis_bytes",
+    ),
+    (
+        "Per data version (once per load, in each server process): reading the snapshot, "
+        "preparing what every view shares (`graph.views.prepare`, in the first request) "
+        "and the first view after that:",
+        "views",
+        "prep",
+        "dataset nodes snapshot_ms prepare_ms first_view_after_load_ms",
+    ),
+    (
+        "#### Browser: navigation until drawn / usable (ms, headless Chromium)",
+        "browser",
+        "rows",
+        "dataset view measure cold_ms median_ms max_ms in_page_median_ms nodes",
+    ),
+)
 
 
-def _table(columns: list[tuple[str, str, str]], rows: list[Row]) -> str:
-    """Columns are (key, heading, format spec); text columns left-aligned."""
-    heads = "| " + " | ".join(h for _, h, _ in columns) + " |"
-    rule = "|" + "|".join("---" if not f else "---:" for _, _, f in columns) + "|"
+def _table(shown: Sequence[Column], rows: list[Row]) -> str:
+    """A Markdown table of ``rows``; text columns left-aligned."""
+    heads = "| " + " | ".join(h for _, h, _ in shown) + " |"
+    rule = "|" + "|".join("---" if not f else "---:" for _, _, f in shown) + "|"
     body = [
         "| "
-        + " | ".join(format(r[k], f) if r.get(k) is not None else "-" for k, _, f in columns)
+        + " | ".join(format(r[k], f) if r.get(k) is not None else "-" for k, _, f in shown)
         + " |"
         for r in rows
     ]
@@ -44,91 +85,10 @@ def render(results: Row) -> str:
         f"{env['load_average_at_end'][0]:.1f} at the end: other work ran on the machine, so "
         "read the ratios, which are paired within the run, rather than the absolute times).",
     ]
-    if results["load"].get("rows"):
-        parts += [
-            "#### Load against the engine floor (median of runs)",
-            _table(
-                [
-                    ("dataset", "dataset", ""),
-                    ("rows", "rows", ",d"),
-                    ("validate_s", "validate s", ".3f"),
-                    ("write_s", "write s", ".3f"),
-                    ("load_s", "load s", ".3f"),
-                    ("floor_s", "engine floor s", ".3f"),
-                    ("vs_floor", "load / floor", ".2f"),
-                    ("gcx_load_wall_s", "`gcx load` wall s", ".2f"),
-                    ("gcx_load_peak_rss_mib", "peak RSS MiB", ".0f"),
-                ],
-                results["load"]["rows"],
-            ),
-        ]
-    if results["row_by_row"].get("rows"):
-        parts += [
-            "#### Row-by-row `MERGE` in one transaction, against our write and our load",
-            _table(
-                [
-                    ("dataset", "dataset", ""),
-                    ("rows", "rows", ",d"),
-                    ("row_by_row_s", "row-by-row s", ".2f"),
-                    ("batched_write_s", "our write s", ".3f"),
-                    ("load_s", "our load s", ".3f"),
-                    ("ratio", "x our write", ".1f"),
-                    ("ratio_load", "x our load", ".1f"),
-                ],
-                results["row_by_row"]["rows"],
-            ),
-        ]
-    views = results["views"]
-    if views.get("rows"):
-        parts += [
-            "#### Views: first (uncached) server time (median ms), against pyvis with its "
-            "template kept and plain JSON, on the same nodes and properties",
-            _table(
-                [
-                    ("dataset", "dataset", ""),
-                    ("view", "view", ""),
-                    ("nodes_median", "nodes", ",d"),
-                    ("ours_ms", "ours", ".1f"),
-                    ("pyvis_ms", "pyvis", ".1f"),
-                    ("json_ms", "JSON", ".1f"),
-                    ("vs_pyvis", "ours / pyvis", ".2f"),
-                    ("vs_json", "ours / JSON", ".2f"),
-                    ("ours_bytes", "ours bytes", ",d"),
-                    ("pyvis_bytes", "pyvis bytes", ",d"),
-                ],
-                views["rows"],
-            ),
-            "Per data version (once per load, in each server process): reading the snapshot, "
-            "preparing what every view shares (`graph.views.prepare`, in the first request) "
-            "and the first view after that:",
-            _table(
-                [
-                    ("dataset", "dataset", ""),
-                    ("nodes", "nodes", ",d"),
-                    ("snapshot_ms", "snapshot ms", ".0f"),
-                    ("prepare_ms", "prepare ms", ".0f"),
-                    ("first_view_after_load_ms", "first view ms", ".0f"),
-                ],
-                views["prep"],
-            ),
-        ]
-    if results["browser"].get("rows"):
-        parts += [
-            "#### Browser: navigation until drawn / usable (ms, headless Chromium)",
-            _table(
-                [
-                    ("dataset", "dataset", ""),
-                    ("view", "view", ""),
-                    ("measure", "until", ""),
-                    ("cold_ms", "cold", ".0f"),
-                    ("median_ms", "median", ".0f"),
-                    ("max_ms", "max", ".0f"),
-                    ("in_page_median_ms", "in-page median", ".0f"),
-                    ("nodes", "nodes", "d"),
-                ],
-                results["browser"]["rows"],
-            ),
-        ]
+    for title, section, key, keys in _TABLES:
+        rows = results[section].get(key)
+        if rows:
+            parts += [title, _table(columns(keys), rows)]
     marks = [
         {**t, "result": "met" if t["met"] else "**missed**"}
         for t in results["targets"]
@@ -136,7 +96,7 @@ def render(results: Row) -> str:
     ]
     parts += [
         "#### Targets of this run (load, views, browser; the others are in the printed table)",
-        _table([("target", "target", ""), ("measured", "measured", ""), ("result", "", "")], marks),
+        _table(columns("target measured result"), marks),
     ]
     return "\n\n".join(parts)
 

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.synth import DEFAULT_SEED, write_dataset
+from bench.tables import Column, columns
 from graph.settings import BUNDLED_DATASET, PROJECT_ROOT
 
 RESULTS = PROJECT_ROOT / "bench" / "results"
@@ -440,18 +441,10 @@ def section_api(ctx: Context) -> Row:
     table = _table(
         "API: server time per request, Flask test client, a different id per request "
         "(busiest first); cached = the same request again",
-        [
-            ("dataset", "dataset", ""),
-            ("endpoint", "endpoint", ""),
-            ("status", "status", ""),
-            ("requests", "requests", "d"),
-            ("p50_ms", "p50 ms", ".1f"),
-            ("p95_ms", "p95 ms", ".1f"),
-            ("cached_p50_ms", "cached p50 ms", ".2f"),
-            ("bytes_median", "bytes (median)", ",d"),
-            ("bytes_max", "bytes (max)", ",d"),
-            ("peak_rss_mib", "RSS MiB", ".0f"),
-        ],
+        columns(
+            "dataset endpoint status requests p50_ms p95_ms cached_p50_ms bytes_median bytes_max "
+            "peak_rss_mib"
+        ),
         [r for r in rows if r.get("status") != "not served"],
     )
     if not_served:
@@ -497,33 +490,16 @@ def section_views(ctx: Context) -> Row:
         "Views: first (uncached) server time, median ms; ours = /api/subgraph with the app's "
         "per-request caches emptied; pyvis = from_nx + generate_html with one template kept; "
         "JSON = node_link_data + json.dumps; same nodes and properties",
-        [
-            ("dataset", "dataset", ""),
-            ("view", "view", ""),
-            ("samples", "runs", "d"),
-            ("nodes_median", "nodes", ",d"),
-            ("ours_ms", "ours ms", ".1f"),
-            ("ours_max_ms", "ours max", ".1f"),
-            ("pyvis_ms", "pyvis ms", ".1f"),
-            ("json_ms", "JSON ms", ".1f"),
-            ("vs_pyvis", "ours/pyvis", ".2f"),
-            ("vs_json", "ours/JSON", ".2f"),
-            ("ours_bytes", "ours bytes", ",d"),
-            ("pyvis_bytes", "pyvis bytes", ",d"),
-            ("json_bytes", "JSON bytes", ",d"),
-        ],
+        columns(
+            "dataset view samples nodes_median ours_ms ours_max_ms pyvis_ms json_ms vs_pyvis "
+            "vs_json ours_bytes pyvis_bytes json_bytes"
+        ),
         rows,
     )
     table += "\n\n" + _table(
         "Per data version: reading the snapshot, preparing what views share "
         "(graph.views.prepare) and the first view after it",
-        [
-            ("dataset", "dataset", ""),
-            ("nodes", "nodes", ",d"),
-            ("snapshot_ms", "snapshot ms", ".0f"),
-            ("prepare_ms", "prepare ms", ".0f"),
-            ("first_view_after_load_ms", "first view ms", ".0f"),
-        ],
+        columns("dataset nodes snapshot_ms prepare_ms first_view_after_load_ms"),
         prep,
     )
     return {"status": "measured", "rows": rows, "prep": prep, "targets": checks, "table": table}
@@ -561,16 +537,7 @@ def section_pages(ctx: Context) -> Row:
     table = _table(
         "Pages: server time per request at x1, Flask test client, warm (cold = the first "
         "request for that URL in the process)",
-        [
-            ("kind", "kind", ""),
-            ("name", "page", ""),
-            ("status", "status", ""),
-            ("requests", "requests", "d"),
-            ("cold_ms", "cold ms", ".1f"),
-            ("p50_ms", "p50 ms", ".1f"),
-            ("p95_ms", "p95 ms", ".1f"),
-            ("bytes_median", "bytes", ",d"),
-        ],
+        columns("kind name status requests cold_ms p50_ms p95_ms bytes_median"),
         rows,
     )
     if server["unmeasured"]:
@@ -625,17 +592,7 @@ def section_browser(ctx: Context) -> Row:
         f"Browser: navigation to drawn / usable (a click on a node opens the panel), "
         f"{', '.join(sorted(browsers))}, {ctx.browser_runs} warm runs (cold = first run in a "
         "new browser against a server that has not served the view)",
-        [
-            ("dataset", "dataset", ""),
-            ("view", "view", ""),
-            ("measure", "until", ""),
-            ("cold_ms", "cold ms", ".0f"),
-            ("median_ms", "median ms", ".0f"),
-            ("max_ms", "max ms", ".0f"),
-            ("in_page_median_ms", "in-page median ms", ".0f"),
-            ("nodes", "nodes", "d"),
-            ("moved_px", "moved px", ".1f"),
-        ],
+        columns("dataset view measure cold_ms median_ms max_ms in_page_median_ms nodes moved_px"),
         rows,
     )
     return {"status": "measured", "rows": rows, "targets": checks, "table": table}
@@ -670,12 +627,10 @@ def targets(results: Row) -> list[Row]:
     return out
 
 
-def _table(title: str, columns: list[tuple[str, str, str]], rows: list[Row]) -> str:
-    """A plain text table: columns are (key, heading, format spec)."""
-    cells = [
-        [format(r[k], f) if r.get(k) is not None else "-" for k, _, f in columns] for r in rows
-    ]
-    heads = [h for _, h, _ in columns]
+def _table(title: str, shown: Sequence[Column], rows: list[Row]) -> str:
+    """A plain text table of ``rows``."""
+    cells = [[format(r[k], f) if r.get(k) is not None else "-" for k, _, f in shown] for r in rows]
+    heads = [h for _, h, _ in shown]
     widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(heads)]
     lines = [title, "  ".join(h.rjust(w) for h, w in zip(heads, widths, strict=True))]
     lines += ["  ".join(c.rjust(w) for c, w in zip(row, widths, strict=True)) for row in cells]
@@ -689,33 +644,17 @@ def render(results: Row) -> str:
         _table(
             "Load: `gcx load DIR` into the embedded store, against the engine floor (the same "
             "per-table CSVs by COPY alone), median of runs",
-            [
-                ("dataset", "dataset", ""),
-                ("rows", "rows", ",d"),
-                ("validate_s", "validate s", ".3f"),
-                ("write_s", "write s", ".3f"),
-                ("load_s", "load s", ".3f"),
-                ("rows_per_s", "rows/s", ",.0f"),
-                ("write_rows_per_s", "write rows/s", ",.0f"),
-                ("floor_s", "engine floor s", ".3f"),
-                ("vs_floor", "load / floor", ".2f"),
-                ("gcx_load_wall_s", "gcx load wall s", ".2f"),
-                ("gcx_load_peak_rss_mib", "peak RSS MiB", ".0f"),
-            ],
+            columns(
+                "dataset rows validate_s write_s load_s rows_per_s write_rows_per_s floor_s "
+                "vs_floor gcx_load_wall_s gcx_load_peak_rss_mib"
+            ),
             load.get("rows", []),
         )
     )
     parts.append(
         _table(
             "Snapshot: store -> networkx, fresh process (median of runs)",
-            [
-                ("dataset", "dataset", ""),
-                ("nodes", "nodes", ",d"),
-                ("edges", "edges", ",d"),
-                ("snapshot_s", "snapshot s", ".3f"),
-                ("rss_before_mib", "RSS before MiB", ".0f"),
-                ("peak_rss_mib", "peak RSS MiB", ".0f"),
-            ],
+            columns("dataset nodes edges snapshot_s rss_before_mib peak_rss_mib"),
             results["snapshot"].get("rows", []),
         )
     )
@@ -723,16 +662,10 @@ def render(results: Row) -> str:
     parts.append(
         _table(
             "Row-by-row MERGE (one statement per row, all in one transaction) vs our load",
-            [
-                ("dataset", "dataset", ""),
-                ("rows", "rows", ",d"),
-                ("row_by_row_s", "row-by-row s", ".2f"),
-                ("row_by_row_rows_per_s", "rows/s", ",.0f"),
-                ("batched_write_s", "our write s", ".3f"),
-                ("load_s", "our load s", ".3f"),
-                ("ratio", "vs our write", ".1f"),
-                ("ratio_load", "vs our load", ".1f"),
-            ],
+            columns(
+                "dataset rows row_by_row_s row_by_row_rows_per_s batched_write_s load_s ratio "
+                "ratio_load"
+            ),
             rbr.get("rows", []),
         )
     )

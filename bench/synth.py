@@ -25,7 +25,6 @@ seed and source folder give byte-identical files.
 from __future__ import annotations
 
 import argparse
-import csv
 import random
 import re
 import sys
@@ -38,13 +37,13 @@ from graph.data import GraphData, Node, Rel, Value
 from graph.model import NODE_KINDS, REL_PROPERTIES, REL_TYPES, NodeKind, PropType, RelType
 from graph.settings import BUNDLED_DATASET
 from loaders.dataset import (
-    LIST_SEPARATOR,
     META_COLUMNS,
     META_FILE,
     REL_COLUMNS,
     REL_FILE,
     read_dataset,
 )
+from loaders.writer import cell_text, write_csv
 
 __all__ = ["SynthReport", "synthesize", "write_dataset"]
 
@@ -262,16 +261,6 @@ def synthesize(scale: int, seed: int = DEFAULT_SEED, source: Path = BUNDLED_DATA
     return GraphData(nodes=nodes, rels=rels, meta=synth.meta())
 
 
-def _cell(value: Value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return f" {LIST_SEPARATOR} ".join(value)
-    return str(value)
-
-
 def write_dataset(
     out: Path, scale: int, seed: int = DEFAULT_SEED, source: Path = BUNDLED_DATASET
 ) -> SynthReport:
@@ -279,24 +268,19 @@ def write_dataset(
     data = synthesize(scale, seed, source)
     out.mkdir(parents=True, exist_ok=True)
     for kind, spec in NODE_KINDS.items():
-        with (out / spec.file).open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(spec.columns)
-            for n in data.nodes_of(kind):
-                w.writerow([_cell(n.props.get(p)) for p in spec.columns])
-    with (out / REL_FILE).open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(REL_COLUMNS)
-        for r in data.rels:
-            w.writerow(
-                [r.type.value, r.source, r.target]
-                + [_cell(r.props.get(p.name)) for p in REL_PROPERTIES]
-            )
-    with (out / META_FILE).open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(META_COLUMNS)
-        for key, value in data.meta.items():
-            w.writerow([key, value, ""])
+        nodes = data.nodes_of(kind)
+        write_csv(
+            out / spec.file,
+            spec.columns,
+            ([cell_text(n.props.get(p)) for p in spec.columns] for n in nodes),
+        )
+    rel_cells = (
+        [r.type.value, r.source, r.target]
+        + [cell_text(r.props.get(p.name)) for p in REL_PROPERTIES]
+        for r in data.rels
+    )
+    write_csv(out / REL_FILE, REL_COLUMNS, rel_cells)
+    write_csv(out / META_FILE, META_COLUMNS, ([key, value, ""] for key, value in data.meta.items()))
     return SynthReport(out, scale, seed, len(data.nodes), len(data.rels))
 
 

@@ -120,11 +120,10 @@ def _read_links(
     seen: dict[tuple[str, str], int] = {}
     outcome_of: dict[str, tuple[str, int]] = {}
     out: list[Rel] = []
-    for line, row in reader.rows(file, CURATION_COLUMNS, required=False):
-        item, outcome = row["item"].strip(), row["outcome"].strip()
-        target, evidence = row["target"].strip(), row["evidence"].strip()
-        reason = row["reason"].strip()
-        if not _check_outcome(reader, line, item, outcome, target, evidence, reason):
+    for line, cells in reader.rows(file, CURATION_COLUMNS, required=False):
+        row = {c: cells[c].strip() for c in CURATION_COLUMNS}
+        item, outcome, target = row["item"], row["outcome"], row["target"]
+        if not _check_outcome(reader, line, row):
             continue
         first = outcome_of.setdefault(item, (outcome, line))
         if first[0] != outcome:
@@ -146,17 +145,17 @@ def _read_links(
         node = _item(reader, line, by_id, item)
         if node is None or outcome == "none":
             continue
-        rel = _link(reader, line, by_id, node, target, evidence, reason)
+        rel = _link(reader, line, by_id, node, row)
         if rel is not None and (rel.type, rel.source, rel.target) not in existing:
             out.append(rel)
     return out
 
 
-def _check_outcome(
-    reader: _Reader, line: int, item: str, outcome: str, target: str, evidence: str, reason: str
-) -> bool:
-    """The row's own consistency: outcome, and the cells it requires or forbids."""
+def _check_outcome(reader: _Reader, line: int, row: dict[str, str]) -> bool:
+    """The row's own consistency (its cells trimmed): outcome, and the cells it requires or
+    forbids."""
     file = CURATION_FILE
+    item, outcome, target, evidence, reason = (row[c] for c in CURATION_COLUMNS)
     ok = True
     if not item:
         reader.problem(file, line, "item: required, but empty")
@@ -201,16 +200,12 @@ def _item(reader: _Reader, line: int, by_id: dict[str, Node], item: str) -> Node
 
 
 def _link(
-    reader: _Reader,
-    line: int,
-    by_id: dict[str, Node],
-    node: Node,
-    target: str,
-    evidence: str,
-    reason: str,
+    reader: _Reader, line: int, by_id: dict[str, Node], node: Node, row: dict[str, str]
 ) -> Rel | None:
-    """The relationship a linked row makes, or ``None`` (the problem reported)."""
+    """The relationship a linked row (its cells trimmed) from ``node`` makes, or ``None``
+    (the problem reported)."""
     file = CURATION_FILE
+    target, evidence = row["target"], row["evidence"]
     other = by_id.get(target)
     ok = True
     if other is None:
@@ -240,7 +235,7 @@ def _link(
         "basis": "inferred",
         "method": CURATED,
         "evidence": evidence,
-        "reason": reason,
+        "reason": row["reason"],
         "source_url": node.props.get("source_url"),
     }
     return Rel(rtype, node.id, target, props)

@@ -22,7 +22,6 @@ the heading it was listed under stays in ``label``.
 
 from __future__ import annotations
 
-import csv
 import json
 import re
 import sys
@@ -34,8 +33,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from graph.model import NODE_KINDS, REL_PROPERTIES, Column, NodeKind, Property
+from loaders.writer import cell_text, write_csv
 
-LIST_SEP = " | "
 #: Dataset files kept by hand (the conversion leaves them alone).
 HAND_KEPT = ("curation.csv", "sectors.csv")
 TITLE_MAX = 72
@@ -658,16 +657,6 @@ def _activity_fields(link: Row) -> tuple[str, str, str, str | None, str | None, 
     )
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, list):
-        return LIST_SEP.join(value)
-    return str(value)
-
-
 def _columns(props: Iterable[Property], rows: list[Row]) -> list[str]:
     """The file's columns: every required one, and the optional ones that hold data."""
     return [
@@ -683,32 +672,22 @@ def write(b: Builder, out: Path) -> None:
     for kind, spec in NODE_KINDS.items():
         rows = sorted(b.nodes[kind].values(), key=lambda r: r["id"])
         columns = _columns(spec.properties, rows)
-        with (out / spec.file).open("w", encoding="utf-8", newline="") as f:
-            w = csv.writer(f, lineterminator="\n")
-            w.writerow(columns)
-            for r in rows:
-                w.writerow([_cell(r.get(p)) for p in columns])
+        write_csv(out / spec.file, columns, ([cell_text(r.get(p)) for p in columns] for r in rows))
     rels = sorted(b.rels, key=lambda r: (r["type"], r["source"], r["target"]))
     cols = ["type", "source", "target", *_columns(REL_PROPERTIES, rels)]
-    with (out / "relationships.csv").open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(cols)
-        for r in rels:
-            w.writerow([_cell(r.get(c)) for c in cols])
-    with (out / "meta.csv").open("w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(["key", "value", "source_url"])
-        w.writerow(["title", "100Kin10 Grand Challenges map: the public record", ""])
-        w.writerow(["map_challenge_count", "104", "http://grandchallenges.100kin10.org/"])
-        w.writerow(["map_theme_count", "7", "http://grandchallenges.100kin10.org/"])
-        w.writerow(
-            [
-                "coverage_note",
-                "Only the public record survives: 25 challenge pages and 2 catalysts known by "
-                "name only. The map's influence ratings were never published.",
-                "",
-            ]
-        )
+    write_csv(out / "relationships.csv", cols, ([cell_text(r.get(c)) for c in cols] for r in rels))
+    meta = [
+        ["title", "100Kin10 Grand Challenges map: the public record", ""],
+        ["map_challenge_count", "104", "http://grandchallenges.100kin10.org/"],
+        ["map_theme_count", "7", "http://grandchallenges.100kin10.org/"],
+        [
+            "coverage_note",
+            "Only the public record survives: 25 challenge pages and 2 catalysts known by "
+            "name only. The map's influence ratings were never published.",
+            "",
+        ],
+    ]
+    write_csv(out / "meta.csv", ["key", "value", "source_url"], meta)
 
 
 def main(argv: list[str]) -> int:

@@ -62,6 +62,11 @@ def appended(name: str, values: list[str], message: str) -> Case:
     return {name: body}, f"{name}:{line}: {message}"
 
 
+def node_case(file: str, message: str, **cells: str) -> Case:
+    """A case: a row of the node file ``file`` with ``cells`` and a source, appended."""
+    return appended(file, row(file, **cells, source_url=SOURCE), message)
+
+
 def row(file: str, /, **cells: str) -> list[str]:
     """A valid-looking record of ``file`` (every other cell empty), in header order."""
     header, _ = records(file)
@@ -123,25 +128,31 @@ def cases() -> dict[str, Case]:
     )
 
     # Rows and cells.
-    out["duplicate-ids"] = appended(
+    for case, file, taken, first, name in (
+        ("duplicate-ids", "themes.csv", theme, "themes.csv:2", "Again"),
+        (
+            "duplicate-ids-across-files",
+            "partners.csv",
+            challenge,
+            "challenges.csv:2",
+            "Not a partner",
+        ),
+    ):
+        message = f"duplicate id {taken!r} (first at {first})"
+        out[case] = node_case(file, message, id=taken, name=name)
+    out["wrong-type-int"] = node_case(
         "themes.csv",
-        row("themes.csv", id=theme, name="Again", source_url=SOURCE),
-        f"duplicate id {theme!r} (first at themes.csv:2)",
-    )
-    out["duplicate-ids-across-files"] = appended(
-        "partners.csv",
-        row("partners.csv", id=challenge, name="Not a partner", source_url=SOURCE),
-        f"duplicate id {challenge!r} (first at challenges.csv:2)",
-    )
-    out["wrong-type-int"] = appended(
-        "themes.csv",
-        row("themes.csv", id="theme-x", name="X", listed_order="third", source_url=SOURCE),
         "listed_order: expected a whole number, not 'third'",
+        id="theme-x",
+        name="X",
+        listed_order="third",
     )
-    out["wrong-type-bool"] = appended(
+    out["wrong-type-bool"] = node_case(
         "challenges.csv",
-        row("challenges.csv", id="challenge-x", name="X", has_page="yes", source_url=SOURCE),
         "has_page: expected true, false or empty, not 'yes'",
+        id="challenge-x",
+        name="X",
+        has_page="yes",
     )
     out["wrong-type-number"] = appended(
         "relationships.csv",
@@ -160,33 +171,22 @@ def cases() -> dict[str, Case]:
         ("long-field", "y" * 100_001, "text: longer than 100,000 characters"),
     ):
         fields = {"id": "commitment-x", "name": "X", "text": long_text, "era": "100Kin10"}
-        fields["source_url"] = SOURCE
-        out[case] = appended("commitments.csv", row("commitments.csv", **fields), message)
-    out["control-characters"] = appended(
-        "partners.csv",
-        row("partners.csv", id="bell-x", name="Ding\x07Dong", source_url=SOURCE),
-        "name: contains a control character",
+        out[case] = node_case("commitments.csv", message, **fields)
+    out["control-characters"] = node_case(
+        "partners.csv", "name: contains a control character", id="bell-x", name="Ding\x07Dong"
     )
-    out["csv-formula"] = appended(
-        "partners.csv",
-        row(
-            "partners.csv",
-            id="formula-x",
-            name='=HYPERLINK("https://evil.example","x")',
-            source_url=SOURCE,
-        ),
-        "name: begins with '=', which spreadsheets run as a formula; remove or rephrase it",
-    )
-    out["csv-formula-minus"] = appended(
-        "partners.csv",
-        row("partners.csv", id="minus-x", name="-2+3+cmd|' /C calc'!A0", source_url=SOURCE),
-        "name: begins with '-', which spreadsheets run as a formula; remove or rephrase it",
-    )
+    for case, pid, name in (
+        ("csv-formula", "formula-x", '=HYPERLINK("https://evil.example","x")'),
+        ("csv-formula-minus", "minus-x", "-2+3+cmd|' /C calc'!A0"),
+    ):
+        message = f"name: begins with {name[0]!r}, which spreadsheets run as a formula; "
+        out[case] = node_case("partners.csv", message + "remove or rephrase it", id=pid, name=name)
     script_id = "<script>alert(1)</script>"
-    out["html-script-id"] = appended(
+    out["html-script-id"] = node_case(
         "themes.csv",
-        row("themes.csv", id=script_id, name="X", source_url=SOURCE),
         f"id {script_id!r}: use letters, digits and . _ : ~ - only (at most 200)",
+        id=script_id,
+        name="X",
     )
     out["html-relationship-end"] = appended(
         "relationships.csv",

@@ -154,9 +154,11 @@ def strongest_basis(paths: Iterable[EvidencePath]) -> str:
     return "stated" if any(p.basis == "stated" for p in paths) else "inferred"
 
 
+@dataclass(frozen=True)
 class _Evidenced:
-    """The basis and roles of a finding, read off its evidence paths."""
+    """A partner's finding with its evidence paths, and the basis and roles read off them."""
 
+    partner: str
     paths: tuple[EvidencePath, ...]
 
     @property
@@ -174,18 +176,14 @@ class _Evidenced:
 class Addressing(_Evidenced):
     """A partner that addresses a challenge, with every evidence path."""
 
-    partner: str
     challenge: str
-    paths: tuple[EvidencePath, ...]
 
 
 @dataclass(frozen=True)
 class ThemeAddressing(_Evidenced):
     """A partner that addresses a theme as a whole (no specific challenge), with paths."""
 
-    partner: str
     theme: str
-    paths: tuple[EvidencePath, ...]
 
 
 def _role(g: Snapshot, via: str, nodes: tuple[str, ...]) -> str:
@@ -236,9 +234,9 @@ def _all(g: Snapshot) -> tuple[tuple[Addressing, ...], tuple[ThemeAddressing, ..
                 sorted(by_target[target], key=lambda p: (p.basis != "stated", p.curated, p.nodes))
             )
             if g.nodes[target].get("kind") == NodeKind.THEME.value:
-                themes.append(ThemeAddressing(pid, target, paths))
+                themes.append(ThemeAddressing(partner=pid, paths=paths, theme=target))
             else:
-                challenges.append(Addressing(pid, target, paths))
+                challenges.append(Addressing(partner=pid, paths=paths, challenge=target))
     return (
         tuple(sorted(challenges, key=lambda a: (a.challenge, a.partner))),
         tuple(sorted(themes, key=lambda a: (a.theme, a.partner))),

@@ -47,7 +47,7 @@ def _index(tokens: list[Tok], i: int, close: int, params: dict[str, Any]) -> str
     parts = split_top(inner, "..")
     if len(parts) == 2:
         lo, hi = (join(p) for p in parts)
-        return f"[{_slice_start(lo)}:{_slice_end(hi)}]"
+        return f"[{_slice_bound(lo, 1, '1')}:{_slice_bound(hi, 0, '2147483647')}]"
     text = join(inner)
     if len(inner) == 1 and inner[0].kind == "param":
         value = params.get(inner[0].text[1:])
@@ -70,22 +70,16 @@ def _int_literal(text: str) -> int | None:
         return None
 
 
-def _slice_start(lo: str) -> str:
-    if not lo:
-        return "1"
-    n = _int_literal(lo)
+def _slice_bound(text: str, shift: int, empty: str) -> str:
+    """A literal slice bound in the engine's 1-based, inclusive counting: ``shift`` is 1
+    for the start (Neo4j's is 0-based) and 0 for the end (Neo4j's is exclusive); counted
+    from the end (below 0) both are one less. ``empty`` stands for a bound left out."""
+    if not text:
+        return empty
+    n = _int_literal(text)
     if n is None:
         raise NotHere("a list slice with computed bounds", "use literal bounds: xs[1..3]")
-    return str(n + 1 if n >= 0 else n)
-
-
-def _slice_end(hi: str) -> str:
-    if not hi:
-        return "2147483647"
-    n = _int_literal(hi)
-    if n is None:
-        raise NotHere("a list slice with computed bounds", "use literal bounds: xs[1..3]")
-    return str(n if n >= 0 else n - 1)
+    return str(n + shift if n >= 0 else n + shift - 1)
 
 
 def _map_projection(tokens: list[Tok], var: str, i: int, close: int) -> str:
