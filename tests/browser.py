@@ -68,6 +68,18 @@ def drawn(pg: object) -> int:
     return int(canvas.get_attribute("data-node-count"))
 
 
+#: True once the first graph's table twin is open and its rows are built (graph.js builds
+#: them on the <details> element's toggle event, which comes a task after the click).
+TABLE_BUILT = """() => document.querySelector('[data-role="table"]').open
+    && document.querySelector('[data-role="canvas"]').gcxView.tabled"""
+
+
+def open_table(pg: object) -> None:
+    """Open the first graph's table twin, as a user would, and wait for its rows."""
+    pg.locator('[data-role="table"] summary').first.click()  # type: ignore[attr-defined]
+    pg.wait_for_function(TABLE_BUILT)  # type: ignore[attr-defined]
+
+
 def node_point(pg: object, node_id: str) -> tuple[float, float]:
     """Where a node is drawn, in viewport coordinates (the canvas scrolled into view)."""
     canvas = pg.locator('[data-role="canvas"]').first  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ import pytest
 from graph.backends import open_store
 from graph.settings import Settings
 from loaders import load
-from tests.browser import Server, Watch, drawn, node_point, shot
+from tests.browser import TABLE_BUILT, Server, Watch, drawn, node_point, open_table, shot
 from web import create_app
 
 pytestmark = pytest.mark.browser
@@ -32,9 +32,75 @@ def test_challenge_page_draws_its_network(page: tuple[object, Watch], server: Se
     pg.goto(f"{server.url}/challenges/{COLLAB}")  # type: ignore[attr-defined]
     count = drawn(pg)
     assert count > 0
-    rows = pg.locator('[data-role="node-rows"] tr').count()  # type: ignore[attr-defined]
-    assert rows == count, "the table twin lists the same nodes"
+    rows = pg.locator('[data-role="node-rows"] tr')  # type: ignore[attr-defined]
+    assert rows.count() == 0, "the table twin is built when it is first opened"
+    open_table(pg)
+    assert rows.count() == count, "the table twin lists the same nodes"
     shot(pg, "challenge")
+
+
+def test_the_whole_graphs_table_twin_opens_from_the_keyboard_with_every_node(
+    page: tuple[object, Watch], server: Server
+) -> None:
+    pg, _ = page
+    pg.goto(f"{server.url}/explore?all=1")  # type: ignore[attr-defined]
+    count = drawn(pg)
+    canvas = pg.locator('[data-role="canvas"]')  # type: ignore[attr-defined]
+    edges = int(canvas.get_attribute("data-edge-count"))
+    data = pg.evaluate(  # type: ignore[attr-defined]
+        "() => JSON.parse(document.querySelector('script[data-role=data]').textContent)"
+    )
+    assert count == len(data["nodes"]) and edges == len(data["edges"])
+    summary = pg.locator('[data-role="table"] summary')  # type: ignore[attr-defined]
+    summary.focus()
+    pg.keyboard.press("Enter")  # type: ignore[attr-defined]
+    pg.wait_for_function(TABLE_BUILT)  # type: ignore[attr-defined]
+    rows = pg.locator('[data-role="node-rows"] tr')  # type: ignore[attr-defined]
+    assert rows.count() == count
+    ids = rows.evaluate_all("(trs) => trs.map((tr) => tr.dataset.id)")
+    assert ids == [n["id"] for n in data["nodes"]], "every node, in the page's order"
+    links = pg.locator('[data-role="node-rows"] a')  # type: ignore[attr-defined]
+    assert links.evaluate_all("(as) => as.map((a) => a.getAttribute('href'))") == [
+        n["url"] for n in data["nodes"]
+    ]
+    assert pg.locator('[data-role="edge-rows"] tr').count() == edges  # type: ignore[attr-defined]
+    pg.keyboard.press("Enter")  # type: ignore[attr-defined]
+    pg.wait_for_function("() => !document.querySelector('[data-role=table]').open")  # type: ignore[attr-defined]
+    pg.keyboard.press("Enter")  # type: ignore[attr-defined]
+    pg.wait_for_function(TABLE_BUILT)  # type: ignore[attr-defined]
+    assert rows.count() == count, "opened again: built once"
+
+
+def test_the_panel_opens_before_the_neighbourhood_is_lit(
+    page: tuple[object, Watch], server: Server
+) -> None:
+    # The panel must not wait for the dimming of every other node (a tenth of a second
+    # on the whole graph): when its node id is set, the state has no focus yet; the focus
+    # follows.
+    pg, _ = page
+    pg.goto(f"{server.url}/explore?all=1")  # type: ignore[attr-defined]
+    drawn(pg)
+    pg.evaluate(  # type: ignore[attr-defined]
+        """() => {
+        const panel = document.querySelector('[data-role="panel"]');
+        const canvas = document.querySelector('[data-role="canvas"]');
+        window.__stateAtPanel = null;
+        new MutationObserver(() => {
+            if (window.__stateAtPanel === null && panel.dataset.nodeId) {
+                window.__stateAtPanel = canvas.dataset.state || "";
+            }
+        }).observe(panel, {attributes: true, attributeFilter: ["data-node-id"]});
+    }"""
+    )
+    x, y = node_point(pg, AIR)
+    pg.mouse.click(x, y)  # type: ignore[attr-defined]
+    panel = pg.locator('[data-role="panel"]')  # type: ignore[attr-defined]
+    panel.wait_for(state="visible", timeout=5000)
+    assert panel.get_attribute("data-node-id") == AIR
+    assert "focus=" not in pg.evaluate("() => window.__stateAtPanel")  # type: ignore[attr-defined]
+    pg.wait_for_function("() => location.hash.includes('focus=')")  # type: ignore[attr-defined]
+    pressed = panel.locator('[data-action="focus-1"]').get_attribute("aria-pressed")
+    assert pressed == "true", "the panel's step buttons show the neighbourhood that is lit"
 
 
 def test_clicking_a_node_opens_its_details_panel(
@@ -59,6 +125,10 @@ def test_double_click_expands_a_node_within_the_cap(
     pg, _ = page
     pg.goto(f"{server.url}/challenges/{COLLAB}")  # type: ignore[attr-defined]
     before = drawn(pg)
+    # the table twin opened first: the expansion adds its rows to it
+    open_table(pg)
+    assert pg.locator('[data-role="node-rows"] tr').count() == before  # type: ignore[attr-defined]
+    edge_rows = pg.locator('[data-role="edge-rows"] tr').count()  # type: ignore[attr-defined]
     x, y = node_point(pg, "theme-professional-growth")
     pg.mouse.dblclick(x, y)  # type: ignore[attr-defined]
     canvas = pg.locator('[data-role="canvas"]').first  # type: ignore[attr-defined]
@@ -68,6 +138,7 @@ def test_double_click_expands_a_node_within_the_cap(
     after = int(canvas.get_attribute("data-node-count"))
     assert before < after <= before + 40
     assert pg.locator('[data-role="node-rows"] tr').count() == after  # type: ignore[attr-defined]
+    assert pg.locator('[data-role="edge-rows"] tr').count() > edge_rows  # type: ignore[attr-defined]
 
 
 def test_explore_url_round_trips_its_state(page: tuple[object, Watch], server: Server) -> None:

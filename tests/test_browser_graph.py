@@ -12,7 +12,16 @@ import pytest
 
 from graph.store.base import Store
 from graph.views import subgraph, to_vis
-from tests.browser import Watch, drawn, label_boxes, node_point, overlapping, state, visible_count
+from tests.browser import (
+    Watch,
+    drawn,
+    label_boxes,
+    node_point,
+    open_table,
+    overlapping,
+    state,
+    visible_count,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -173,6 +182,8 @@ def test_expand_lands_in_free_space_then_collapse_and_undo(
     )
     expanded = visible_count(pg)
     assert before < expanded <= before + 40
+    # the table twin, first opened after the expansion, lists what the picture shows
+    open_table(pg)
     assert pg.locator('[data-role="node-rows"] tr:not([hidden])').count() == expanded
     # the new nodes keep clear of the nodes that were there (no pile-up on top of them)
     closest = pg.evaluate(
@@ -353,6 +364,7 @@ def test_relationships_read_as_sentences(page: tuple[Any, Watch], server: Any) -
     )
     assert any(" is a member of " in t for t in tips)
     assert not any("MEMBER_OF" in t for t in tips)
+    open_table(pg)
     rows = pg.locator('[data-role="edge-rows"]').text_content()
     assert "is a member of" in rows and "MEMBER_OF" not in rows
 

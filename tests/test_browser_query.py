@@ -20,7 +20,7 @@ from graph.backends import open_store
 from graph.settings import Settings
 from graph.store.base import Store
 from loaders import load
-from tests.browser import Server, Watch, drawn, node_point, shot
+from tests.browser import Server, Watch, drawn, node_point, open_table, shot
 from web import create_app
 
 pytestmark = pytest.mark.browser
@@ -97,6 +97,7 @@ def test_a_query_returning_nodes_draws_a_graph(page: tuple[Any, Watch], server: 
     assert count == len(rows) + 1, "the partner and each of its teams"
     edges = int(pg.locator('[data-role="canvas"]').get_attribute("data-edge-count"))
     assert edges == len(rows)
+    open_table(pg)
     assert pg.locator('[data-role="node-rows"] tr').count() == count, "the table twin"
     link = pg.locator('[data-role="result-table"] a').first
     assert link.get_attribute("href") == f"/partners/{PARTNER}"
@@ -214,7 +215,7 @@ def test_node_names_from_data_stay_text_in_the_table_and_the_graph(
         tip = pg.locator("div.vis-tooltip")
         tip.wait_for(state="visible", timeout=5000)
         assert XSS in tip.inner_text()
-        pg.locator('[data-role="table"] summary').click()
+        open_table(pg)
         assert pg.locator('[data-role="node-rows"]').get_by_text(XSS).count() == 1
         assert pg.locator("img[src='x']").count() == 0
         shot(pg, "query-xss-node")

@@ -23,7 +23,9 @@ from graph.console.compat.tokens import join, lex
 from graph.console.lexer import TokenKind, canonical_text, significant, tokenize
 from graph.console.readonly import checked_text
 from graph.errors import QueryError, QueryRefused
+from graph.settings import Settings
 from graph.store.base import Store
+from graph.store.neo4j_store import Neo4jStore
 from tests.cypher_corpus.compare import same_answer
 from tests.cypher_corpus.corpus import CORPUS
 from tests.cypher_corpus.oracle import nodes
@@ -176,6 +178,15 @@ def test_texts_split_differently_are_refused_or_mean_what_neo4j_reads(
         return
     themes = len(nodes(shared_store.snapshot(), "Theme"))
     assert shared_store.query(query).rows == [["Theme", themes]]
+
+
+@pytest.mark.parametrize("query", ["RETURN 1 AS x /* **/ , 2 AS y /* */", "RETURN\u180e1 AS x"])
+def test_neo4j_is_never_sent_the_engines_reading_of_a_text_it_cuts_otherwise(query: str) -> None:
+    # The console sends Neo4j the canonical text, which keeps the engine's reading: Neo4j
+    # would read two columns (or a syntax error) where that text has one.
+    store = Neo4jStore(Settings(backend="neo4j", neo4j_uri="bolt://127.0.0.1:1"))
+    with pytest.raises(QueryRefused, match="Neo4j"):
+        store.query(query)
 
 
 def test_a_minus_after_less_than_compares(shared_store: Store) -> None:

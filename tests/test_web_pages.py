@@ -207,6 +207,33 @@ def test_trailing_slash_urls_work_too(client: FlaskClient) -> None:
     assert client.get("/partners/").status_code == 200
 
 
+def test_asset_urls_carry_their_version_and_are_cached_for_a_year(client: FlaskClient) -> None:
+    html = client.get(f"/challenges/{COLLAB}").get_data(as_text=True)
+    assets = re.findall(r'(?:src|href)="(/(?:static|vendor)/[^"]+)"', html)
+    assert any("graph.js" in a for a in assets) and any("vis-network.min.js" in a for a in assets)
+    for url in assets:
+        path, _, version = url.partition("?v=")
+        assert re.fullmatch(r"[0-9a-f]{12}", version), url
+        with client.get(url) as response:
+            assert response.status_code == 200
+            assert response.cache_control.max_age == 365 * 24 * 3600, url
+            assert response.cache_control.immutable and not response.cache_control.no_cache
+        # without its version, or with a stale one, the browser must ask again
+        for other in (path, f"{path}?v=000000000000"):
+            with client.get(other) as response:
+                assert response.status_code == 200
+                assert not response.cache_control.immutable, other
+    # the vendored stylesheet styles widgets the pictures do not use: not loaded
+    assert "vis-network.css" not in html
+
+
+def test_a_graph_page_sends_its_table_twin_as_data_not_rows(client: FlaskClient) -> None:
+    html = client.get("/explore?all=1").get_data(as_text=True)
+    table = html[html.index('data-role="table"') :]
+    assert 'data-role="node-rows"' in table and "<tr data-id=" not in table
+    assert "<noscript>" in table, "without script, a sentence says where the data is"
+
+
 def test_vis_network_is_served_from_the_pyvis_copy(client: FlaskClient) -> None:
     with client.get("/vendor/vis-network/vis-network.min.js") as response:
         assert response.status_code == 200

@@ -50,6 +50,7 @@ __all__ = [
     "TokenKind",
     "canonical",
     "canonical_text",
+    "refuse_neo4j_splits",
     "significant",
     "tokenize",
 ]
@@ -300,6 +301,38 @@ def canonical_text(tokens: list[Token]) -> str:
         gap = False
         parts.append(t.text)
     return "".join(parts)
+
+
+def refuse_neo4j_splits(text: str, tokens: list[Token]) -> None:
+    """Refuse a text that Neo4j's lexer cuts otherwise than the engine's (``tokens``).
+
+    A block comment whose stars the engine pairs past the first ``*/`` (Neo4j's comment
+    ends there), and U+180E, white space to the engine only. The canonical text keeps the
+    engine's reading, so on either backend such a text would run with a meaning Neo4j
+    does not give it. (A line comment ended by a lone CR is refused by :func:`tokenize`.)
+
+    >>> refuse_neo4j_splits("RETURN 1 /* a * b */", tokenize("RETURN 1 /* a * b */"))
+    >>> refuse_neo4j_splits("RETURN 1 /* **/, 2 /* */", tokenize("RETURN 1 /* **/, 2 /* */"))
+    Traceback (most recent call last):
+    ...
+    graph.console.lexer.LexError: a /* comment */ ends at its first */ for Neo4j but later \
+for the embedded database, whose stars pair up: take the extra stars out (line 1, column 10)
+    """
+    for t in tokens:
+        block = t.kind is TokenKind.COMMENT and t.text.startswith("/*")
+        if block and t.text.find("*/", 2) + 2 != len(t.text):
+            raise LexError(
+                "a /* comment */ ends at its first */ for Neo4j but later for the embedded "
+                "database, whose stars pair up: take the extra stars out",
+                t.pos,
+                text,
+            )
+        if t.kind is TokenKind.SPACE and "\u180e" in t.text:
+            raise LexError(
+                "U+180E is white space to the embedded database but not to Neo4j: use a space",
+                t.pos + t.text.index("\u180e"),
+                text,
+            )
 
 
 def canonical(text: str) -> tuple[list[Token], str]:

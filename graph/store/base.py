@@ -22,6 +22,7 @@ from typing import Any
 
 import networkx as nx
 
+from graph.console.lexer import refuse_neo4j_splits, tokenize
 from graph.console.readonly import checked_text
 from graph.data import GraphData, Snapshot
 from graph.errors import GraphUnavailable, QueryError, QueryRefused
@@ -171,6 +172,9 @@ class Store(ABC):
         if len(cypher) > LIMITS.query_chars:
             raise QueryError(f"the query is longer than {LIMITS.query_chars:,} characters")
         text = checked_text(cypher)  # the canonical text the check read: what the engine runs
+        # That text keeps the engine's reading; where Neo4j's lexer cuts the user's text
+        # otherwise (a comment's end, U+180E), neither backend may run it.
+        refuse_neo4j_splits(cypher, tokenize(cypher))
         bound = check_params(params)
         # The backend's own dialect (Neo4j's meaning, docs/cypher.md), read from the user's
         # text with the check's lexer; a rewritten text is canonical and checked as it is,

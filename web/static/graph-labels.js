@@ -25,9 +25,20 @@
     return s.length <= max ? s : s.slice(0, max - 1).replace(/\s+$/, "") + "…";
   }
 
+  // Widths by font and text: a label is measured once, not at every placing (each
+  // zoom, pan or hover places them all again), and setting a canvas font is itself slow.
+  var widths = new Map();
+
   function textWidth(text, px, bold) {
-    measure.font = (bold ? "bold " : "") + px + "px " + FONT;
-    return measure.measureText(text).width;
+    var font = (bold ? "bold " : "") + px + "px " + FONT;
+    var key = font + "\n" + text;
+    var w = widths.get(key);
+    if (w === undefined) {
+      measure.font = font;
+      w = measure.measureText(text).width;
+      widths.set(key, w);
+    }
+    return w;
   }
 
   function overlaps(a, b) {

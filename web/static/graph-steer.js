@@ -10,6 +10,8 @@
   var View = G.View;
   var text = G.text, button = G.button;
 
+  var DIMMED = { color: "#dde3e8" };   // an edge outside the lit neighbourhood or path
+
   function has(list, v) { return list.indexOf(v) >= 0; }
 
   View.prototype.legendKey = function (n) {
@@ -76,13 +78,15 @@
         self.nodes.add(self.visNode(copy));
       });
       var ids = Object.keys(linked).filter(function (k) { return self.known[k]; });
+      var added = [];
       sub.edges.forEach(function (e) {
         if (!self.knownEdges[e.id] && self.known[e.from] && self.known[e.to]) {
           self.knownEdges[e.id] = e;
           self.edges.add(self.visEdge(e));
+          added.push(e);
         }
       });
-      if (fresh.length) { self.addRows(fresh, []); }
+      self.addRows(fresh, added);
       return { id: id, ids: ids, truncated: !!sub.truncated, added: fresh.length };
     });
   };
@@ -90,6 +94,7 @@
   // -- applying a state ---------------------------------------------------------------------
   View.prototype.apply = function (next, opts) {
     var self = this;
+    if (this.picked) { this.settlePick(); }   // a node clicked just before comes first
     opts = opts || {};
     if (opts.record !== false) { this.history.push(G.copyState(this.state)); }
     this.state = G.copyState(next);
@@ -124,22 +129,28 @@
     visibleEdges.forEach(function (e) {
       degree[e.from] = (degree[e.from] || 0) + 1; degree[e.to] = (degree[e.to] || 0) + 1;
     });
+    // Only what changes goes to vis-network: an update re-reads every option of the item,
+    // and on a first load (nothing hidden or dimmed) nothing changes.
     var nodeUpdates = [];
     this.nodes.forEach(function (n) {
       var size = s.size === "degree" ? 8 + 5 * Math.sqrt(degree[n.id] || 0) : n.baseSize;
-      nodeUpdates.push({ id: n.id, hidden: !shown[n.id], size: size,
-                         opacity: lit && !lit.nodes[n.id] ? G.DIM : 1 });
+      var hidden = !shown[n.id], opacity = lit && !lit.nodes[n.id] ? G.DIM : 1;
+      if (n.hidden !== hidden || n.size !== size || n.opacity !== opacity) {
+        nodeUpdates.push({ id: n.id, hidden: hidden, size: size, opacity: opacity });
+      }
     });
-    this.nodes.update(nodeUpdates);
+    if (nodeUpdates.length) { this.nodes.update(nodeUpdates); }
     var edgeUpdates = [];
     this.edges.forEach(function (e) {
-      var on = !!(shown[e.from] && shown[e.to]);
-      var dim = lit && !lit.edges[e.id];
-      edgeUpdates.push({ id: e.id, hidden: !on,
-                         color: dim ? { color: "#dde3e8" } : e.baseColor,
-                         width: lit && lit.edges[e.id] ? 2.5 : (e.dashes ? 1 : 1.6) });
+      var hidden = !(shown[e.from] && shown[e.to]);
+      var color = lit && !lit.edges[e.id] ? DIMMED : e.baseColor;
+      var width = lit && lit.edges[e.id] ? 2.5 : (e.dashes ? 1 : 1.6);
+      if (e.hidden !== hidden || e.width !== width || !e.color || !color ||
+          e.color.color !== color.color) {
+        edgeUpdates.push({ id: e.id, hidden: hidden, color: color, width: width });
+      }
     });
-    this.edges.update(edgeUpdates);
+    if (edgeUpdates.length) { this.edges.update(edgeUpdates); }
     this.shown = shown;
     this.version = (this.version || 0) + 1;
     this.rows(shown);
@@ -191,6 +202,9 @@
   View.prototype.writeUrl = function () {
     if (!this.own) { return; }
     var url = window.location.pathname + window.location.search + G.stateHash(this.state);
+    if (url === window.location.pathname + window.location.search + window.location.hash) {
+      return;   // replaceState is not free, and a first load changes nothing
+    }
     window.history.replaceState(window.history.state, "", url);
   };
 
@@ -207,12 +221,14 @@
   };
 
   View.prototype.change = function (edit, message) {
+    if (this.picked) { this.settlePick(); }   // the edit applies to the state after it
     var next = G.copyState(this.state);
     edit(next);
     return this.apply(next, { message: message });
   };
 
   View.prototype.undo = function () {
+    if (this.picked) { this.settlePick(); }
     if (!this.history.length) { this.say("nothing to undo."); return Promise.resolve(); }
     return this.apply(this.history.pop(), { record: false, message: "undone." });
   };
@@ -369,8 +385,20 @@
     return svg;
   }
 
+  /* The table twin, built on first use: every node and relationship the picture knows,
+   * nodes not in the picture hidden (as the picture's changes hide and show them). */
+  View.prototype.table = function () {
+    if (this.tabled) { return; }
+    var self = this;
+    this.tabled = true;
+    this.addRows(Object.keys(this.known).map(function (k) { return self.known[k]; }),
+                 Object.keys(this.knownEdges).map(function (k) { return self.knownEdges[k]; }));
+    if (this.shown) { this.rows(this.shown); }
+  };
+
   View.prototype.addRows = function (newNodes, newEdges) {
     var self = this;
+    if (!this.tabled) { return; }   // table() adds them when the table is first opened
     newNodes.forEach(function (n) {
       var tr = document.createElement("tr");
       tr.setAttribute("data-id", n.id);

@@ -18,12 +18,12 @@
         self.showPath(from, p.nodes[0]);
         self.showPanel(p.nodes[0]);
       } else if (p.nodes.length === 1) {
-        if (self.state.focus !== p.nodes[0]) { self.focus(p.nodes[0], self.state.hops); }
-        self.showPanel(p.nodes[0]);
+        self.pick(p.nodes[0]);
       } else if (p.nodes.length === 2) {
         self.refreshTools();
         self.say("two nodes selected: “Path between the two selected” shows how they connect.");
       } else if (!p.edges.length) {
+        self.picked = null;
         self.ui.panel.hidden = true;
         if (self.state.focus || self.state.path.length) {
           self.change(function (s) { s.focus = ""; s.path = []; });
@@ -54,8 +54,7 @@
     else if (ev.key === "ArrowLeft" || ev.key === "ArrowUp") {
       next = order[(i <= 0 ? order.length : i) - 1];
     } else if ((ev.key === "Enter" || ev.key === " ") && sel) {
-      if (this.state.focus !== sel) { this.focus(sel, this.state.hops); }
-      this.showPanel(sel);
+      this.pick(sel);
     } else if (ev.key === "Escape") {
       net.unselectAll(); this.ui.panel.hidden = true;
       this.change(function (s) { s.focus = ""; s.path = []; });
@@ -78,7 +77,32 @@
     }
   };
 
-  View.prototype.showPanel = function (id) {
+  /* A click or Enter on a node: its details at once, its neighbourhood lit just after the
+   * panel is painted (dimming all other nodes re-reads each of them in vis-network, a
+   * tenth of a second on the whole graph: the panel need not wait for it). */
+  View.prototype.pick = function (id) {
+    var self = this;
+    this.showPanel(id, true);
+    if (this.state.focus === id) { this.picked = null; return; }
+    var pick = this.picked = { id: id, hops: this.state.hops };
+    window.requestAnimationFrame(function () {
+      setTimeout(function () { if (self.picked === pick) { self.settlePick(); } }, 0);
+    });
+  };
+
+  /* Light the picked node's neighbourhood now: when it is due, or before any other change
+   * (apply calls this), so the history keeps the order of the user's actions. */
+  View.prototype.settlePick = function () {
+    var pick = this.picked;
+    this.picked = null;
+    if (pick && this.state.focus !== pick.id && this.known[pick.id]) {
+      this.focus(pick.id, pick.hops);
+    }
+  };
+
+  /* The details of a node; ``focusing``: its neighbourhood is (being) lit, so the step
+   * buttons show the current number of steps pressed. */
+  View.prototype.showPanel = function (id, focusing) {
     var self = this, n = this.known[id], panel = this.ui.panel;
     if (!n) { return; }
     panel.replaceChildren();
@@ -110,7 +134,8 @@
           x.setAttribute("aria-pressed", x === b ? "true" : "false");
         });
       }, "focus-" + h[0]);
-      b.setAttribute("aria-pressed", self.state.focus === id && self.state.hops === h[0] ? "true" : "false");
+      var lit = focusing || self.state.focus === id;
+      b.setAttribute("aria-pressed", lit && self.state.hops === h[0] ? "true" : "false");
       focus.appendChild(b);
     });
     focus.appendChild(button("Path from here…", function () {

@@ -152,9 +152,13 @@
     });
     container.gcxNetwork = this.network;     // for tests and the console
     container.gcxNodes = this.nodes;
-    if (!ui.nodeRows.children.length && data.nodes.length) {
-      // a section built by a page script (the query console) gets its table twin here
-      this.addRows(data.nodes, data.edges);
+    // The table twin is built when its <details> is first opened (graph-steer.js table):
+    // a thousand rows for the whole graph cost more than drawing it. Rows that came with
+    // the page (a console permalink's) are already there.
+    this.tabled = ui.nodeRows.children.length > 0 || !data.nodes.length;
+    var details = section.querySelector('[data-role="table"]');
+    if (details) {
+      details.addEventListener("toggle", function () { if (details.open) { self.table(); } });
     }
     this.network.on("afterDrawing", function (ctx) { self.drawLabels(ctx); });
     this.network.once("afterDrawing", function () {
@@ -165,6 +169,7 @@
     var start = own ? parseState(window.location.hash) : emptyState();
     this.apply(start, { record: false }).then(function () {
       if (start.layout) { self.relayout(false); }
+      if (details && details.open) { self.table(); }
     });
   }
 
@@ -181,6 +186,8 @@
     delete copy.group;          // vis groups would repaint a node in their colour on update
     copy.title = text("div", n.title, "gcx-tip");
     copy.fixed = false;
+    copy.hidden = false;        // the values View.sync sets, so it sends only changes
+    copy.opacity = 1;
     copy.baseSize = n.size;
     return copy;
   };
@@ -194,6 +201,7 @@
   View.prototype.visEdge = function (e) {
     var copy = Object.assign({}, e);
     copy.title = text("div", this.sentence(e), "gcx-tip");
+    copy.hidden = false;
     copy.baseColor = e.color;
     return copy;
   };

@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from graph.console.compat.refusal import NotHere
-from graph.console.lexer import Token, TokenKind, tokenize
+from graph.console.lexer import Token, TokenKind, refuse_neo4j_splits, tokenize
 from graph.errors import QueryError
 
 __all__ = ["Tok", "check_brackets", "closing", "join", "lex", "split_top"]
@@ -54,25 +54,12 @@ class Tok:
 
 
 def _neo4j_reads_alike(token: Token) -> None:
-    """Refuse a token that Neo4j would read otherwise than the engine does."""
-    text = token.text
-    if token.kind is TokenKind.COMMENT and text.startswith("/*"):
-        if text.find("*/", 2) + 2 != len(text):  # Neo4j ends it at the first */
-            raise NotHere(
-                "/* comment */ with stars before its end (Neo4j ends it at the first */, "
-                "the embedded database pairs the stars and reads on)",
-                "take the extra stars out of the comment",
-                "clauses",
-            )
-    elif token.kind is TokenKind.SPACE and "\u180e" in text:
+    """Refuse a token whose meaning Neo4j reads otherwise, or the rewrites would miss."""
+    if token.kind is TokenKind.STRING:
+        _shared_escapes(token.text)
+    elif token.kind is TokenKind.PUNCT and not token.text.isascii():
         raise NotHere(
-            "white space U+180E (not white space to Neo4j)", "use an ordinary space", "clauses"
-        )
-    elif token.kind is TokenKind.STRING:
-        _shared_escapes(text)
-    elif token.kind is TokenKind.PUNCT and not text.isascii():
-        raise NotHere(
-            f"relationship drawn with {text!r}",
+            f"relationship drawn with {token.text!r}",
             "draw it with ASCII: (a)-[r]->(b), (a)<-[r]-(b)",
             "patterns",
         )
@@ -105,7 +92,9 @@ def lex(query: str) -> list[Tok]:
     """
     out: list[Tok] = []
     gap = False
-    for token in tokenize(query):
+    every = tokenize(query)
+    refuse_neo4j_splits(query, every)  # comments and white space Neo4j cuts otherwise
+    for token in every:
         _neo4j_reads_alike(token)
         if not token.significant:
             gap = True
