@@ -114,8 +114,8 @@ _REL_TYPES = {t.value: t for t in RelType}
 _REL_ENDS = {t: frozenset(spec.ends) for t, spec in REL_TYPES.items()}
 
 
-#: Relationships checked, then handed over, at a time: the engine copies one batch while
-#: the next is checked.
+#: Relationships checked, then handed over, at a time (at least; up to the next change of
+#: type): the engine copies one batch while the next is checked.
 REL_BATCH = 10_000
 
 
@@ -136,12 +136,20 @@ def _read_relationships(ds: _Dataset) -> Iterator[None]:
         reader.problem(REL_FILE, lines[i], f"unknown relationship type {show(text)} ({known})")
     unchecked = 0
     seen: dict[tuple[str, str, str], int] = {}
-    for start in range(0, len(lines), REL_BATCH):
-        batch = slice(start, start + REL_BATCH)
-        quiet = {i - start for i in unknown if start <= i < batch.stop}
+    start = 0
+    while start < len(lines):
+        # A batch ends where the type changes: in a file sorted by type (as ours are),
+        # each table then gets one COPY (a second COPY into a table costs more to check-
+        # point than it saves).
+        stop = min(start + REL_BATCH, len(lines))
+        while stop < len(lines) and types[stop] is types[stop - 1]:
+            stop += 1
+        batch = slice(start, stop)
+        quiet = {i - start for i in unknown if start <= i < stop}
         unchecked += _check_batch(
             ds, lines[batch], [c[batch] for c in cells], types[batch], quiet, seen, partial_nodes
         )
+        start = stop
         yield
     if unchecked:
         reader.problem(
@@ -295,6 +303,10 @@ FILE_READERS: tuple[tuple[str, Callable[[_Dataset], Iterator[None] | None]], ...
 )
 #: Node kinds a later file completes, and that file: their nodes are handed over after it.
 COMPLETED_BY = {NodeKind.PARTNER: SECTORS_FILE}
+#: Relationship types a later file adds to (curation.csv: curated ADDRESSES and ABOUT
+#: links), and that file: a load hands them over after it, so the engine copies each
+#: table once.
+ADDED_TO_BY = {RelType.ADDRESSES: CURATION_FILE, RelType.ABOUT: CURATION_FILE}
 
 
 @dataclass
@@ -306,9 +318,14 @@ class _Handover:
     done: set[str] = field(default_factory=set)
     nodes: int = 0  # how many of the dataset's nodes and relationships were looked at
     rels: int = 0
+    #: Hold back the relationship types a later file adds to (:data:`ADDED_TO_BY`).
+    whole_tables: bool = True
     #: Nodes of the kinds in ``held``: read, but not complete until a later file is read.
     pending: list[Node] = field(default_factory=list)
     held: set[NodeKind] = field(default_factory=lambda: set(COMPLETED_BY))
+    #: Relationships of the types in ``held_rels``, held back until a later file is read.
+    pending_rels: list[Rel] = field(default_factory=list)
+    held_rels: set[RelType] = field(default_factory=set)
 
     def take(self) -> GraphData | None:
         """The next part to hand over, if there is one and no problem so far."""
@@ -321,7 +338,14 @@ class _Handover:
             new, self.pending, self.held = self.pending + new, [], held
         ready = [n for n in new if n.kind not in held]
         self.pending += [n for n in new if n.kind in held]
-        rels = ds.rels[self.rels :]
+        new_rels = ds.rels[self.rels :]
+        held_rels = {t for t, last in ADDED_TO_BY.items() if last not in self.done}
+        held_rels = held_rels if self.whole_tables else set()
+        if held_rels != self.held_rels:
+            new_rels, self.pending_rels = self.pending_rels + new_rels, []
+            self.held_rels = held_rels
+        rels = [r for r in new_rels if r.type not in held_rels]
+        self.pending_rels += [r for r in new_rels if r.type in held_rels]
         self.nodes, self.rels = len(ds.nodes), len(ds.rels)
         return GraphData(nodes=ready, rels=rels) if ready or rels else None
 
@@ -343,11 +367,12 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def read_parts(folder: Path) -> Iterator[GraphData]:
+def read_parts(folder: Path, *, whole_tables: bool = True) -> Iterator[GraphData]:
     """Read and validate the dataset in ``folder`` file by file, handing over each part as
     soon as it is clean and complete: each node file's nodes (the partners once
-    ``sectors.csv`` is read), the relationships a batch at a time (:data:`REL_BATCH`),
-    the curated links, and last the meta with the hash of every file's bytes
+    ``sectors.csv`` is read), the relationships a batch at a time (:data:`REL_BATCH`;
+    with ``whole_tables``, those of the types ``curation.csv`` adds to only with the
+    curated links), and last the meta with the hash of every file's bytes
     (``source_digest``, the version).
 
     After the first problem nothing more is handed over, but every file is still read,
@@ -362,7 +387,7 @@ def read_parts(folder: Path) -> Iterator[GraphData]:
     if not folder.is_dir():
         raise DatasetError([Problem(str(folder), 0, "is not a folder")])
     ds = _Dataset(CsvReader(folder))
-    handover = _Handover(ds)
+    handover = _Handover(ds, whole_tables=whole_tables)
     for file, read in FILE_READERS:
         for _ in read(ds) or ():
             if part := handover.take():
@@ -373,7 +398,8 @@ def read_parts(folder: Path) -> Iterator[GraphData]:
     if ds.reader.problems:
         raise DatasetError(ds.reader.problems)
     digest = ds.reader.digest.hexdigest()
-    yield GraphData(nodes=handover.pending, meta=ds.meta, source_digest=digest)
+    rest = handover.pending, handover.pending_rels  # empty once every file was read
+    yield GraphData(nodes=rest[0], rels=rest[1], meta=ds.meta, source_digest=digest)
 
 
 def read_dataset(folder: Path) -> GraphData:
@@ -385,7 +411,7 @@ def read_dataset(folder: Path) -> GraphData:
     (27, 7)
     """
     with collector_paused():
-        data = GraphData.joined(read_parts(folder))
+        data = GraphData.joined(read_parts(folder, whole_tables=False))
     order = {kind: i for i, kind in enumerate(NODE_KINDS)}
     data.nodes.sort(key=lambda n: order[n.kind])  # the model's order, as the files list them
     return data
