@@ -106,20 +106,16 @@ def test_the_site_wide_cap_is_read_from_the_settings(shared_store: Store) -> Non
     assert held is not None
     env = {**os.environ, "GCX_DB_PATH": str(shared_store.settings.db_path)}
     try:
-        busy = subprocess.run(
-            [sys.executable, "-m", "gcx", "query", "RETURN 1"],
-            env={**env, "GCX_CONSOLE_WORKERS": "1"},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        roomy = subprocess.run(
-            [sys.executable, "-m", "gcx", "query", "RETURN 1"],
-            env={**env, "GCX_CONSOLE_WORKERS": "2"},
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
+        busy, roomy = [
+            subprocess.run(
+                [sys.executable, "-m", "gcx", "query", "RETURN 1"],
+                env={**env, "GCX_CONSOLE_WORKERS": cap},
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
+            for cap in ("1", "2")
+        ]
     finally:
         SiteSlots.give(held)
     assert busy.returncode != 0 and "busy" in busy.stderr, busy.stderr

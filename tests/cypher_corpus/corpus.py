@@ -46,6 +46,16 @@ def _name(g: Snapshot, i: str) -> Any:
     return g.nodes[i].get("name")
 
 
+def _themes_and_resources(g: Snapshot, cell: Callable[[str], Any]) -> list[list[Any]]:
+    """``MATCH (t:Theme) OPTIONAL MATCH (t)<-[:ABOUT]-(r)``: a row per resource about a
+    theme with ``cell(resource id)``, and a null row per theme no resource is about."""
+    about = edges(g, "ABOUT")
+    rows = [[n["name"], cell(u)] for n in nodes(g, "Theme") for u, v, _ in about if v == n["id"]]
+    return rows + [
+        [n["name"], None] for n in nodes(g, "Theme") if not any(v == n["id"] for _, v, _ in about)
+    ]
+
+
 def _count_by(pairs: list[tuple[Any, Any]]) -> dict[Any, set[Any]]:
     out: dict[Any, set[Any]] = {}
     for k, v in pairs:
@@ -388,19 +398,7 @@ CORPUS: list[Case] = [
     ),
     C(
         "MATCH (t:Theme) OPTIONAL MATCH (t)<-[:ABOUT]-(r:Resource) RETURN t.name, r.title",
-        lambda g: (
-            [
-                [n["name"], node(g, u)["title"]]
-                for n in nodes(g, "Theme")
-                for u, v, _ in edges(g, "ABOUT")
-                if v == n["id"]
-            ]
-            + [
-                [n["name"], None]
-                for n in nodes(g, "Theme")
-                if not any(v == n["id"] for _, v, _ in edges(g, "ABOUT"))
-            ]
-        ),
+        lambda g: _themes_and_resources(g, lambda u: node(g, u)["title"]),
     ),
     C(
         "MATCH (f:FocusArea) OPTIONAL MATCH (f)<-[:FUNDS]-(p) RETURN f.name, collect(p.name)",
@@ -1140,19 +1138,7 @@ CORPUS: list[Case] = [
     ),
     C(
         "MATCH (t:Theme) OPTIONAL MATCH (t)<-[:ABOUT]-(r) RETURN t.name, labels(r)",
-        lambda g: (
-            [
-                [n["name"], ["Resource"]]
-                for n in nodes(g, "Theme")
-                for _, v, _ in edges(g, "ABOUT")
-                if v == n["id"]
-            ]
-            + [
-                [n["name"], None]
-                for n in nodes(g, "Theme")
-                if not any(v == n["id"] for _, v, _ in edges(g, "ABOUT"))
-            ]
-        ),
+        lambda g: _themes_and_resources(g, lambda u: ["Resource"]),
     ),
     C(
         "MATCH (n) WHERE n:Theme OR n:FocusArea RETURN n.name",
