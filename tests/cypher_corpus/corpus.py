@@ -46,6 +46,18 @@ def _name(g: Snapshot, i: str) -> Any:
     return g.nodes[i].get("name")
 
 
+#: A challenge, a focus area targeting it, a team working on that, and a member partner.
+_CHALLENGE_TEAM_PARTNER = (
+    "Challenge",
+    "<TARGETS",
+    "FocusArea",
+    "<WORKS_ON",
+    "ProjectTeam",
+    "<MEMBER_OF",
+    "Partner",
+)
+
+
 def _themes_and_resources(g: Snapshot, cell: Callable[[str], Any]) -> list[list[Any]]:
     """``MATCH (t:Theme) OPTIONAL MATCH (t)<-[:ABOUT]-(r)``: a row per resource about a
     theme with ``cell(resource id)``, and a null row per theme no resource is about."""
@@ -303,19 +315,7 @@ CORPUS: list[Case] = [
         lambda g: [
             [_name(g, c), len(ps)]
             for c, ps in _count_by(
-                [
-                    (ids[0], ids[3])
-                    for ids in chain(
-                        g,
-                        "Challenge",
-                        "<TARGETS",
-                        "FocusArea",
-                        "<WORKS_ON",
-                        "ProjectTeam",
-                        "<MEMBER_OF",
-                        "Partner",
-                    )
-                ]
+                [(ids[0], ids[3]) for ids in chain(g, *_CHALLENGE_TEAM_PARTNER)]
             ).items()
         ],
     ),
@@ -1319,16 +1319,7 @@ CORPUS: list[Case] = [
                 len(
                     {
                         ids[3]
-                        for ids in chain(
-                            g,
-                            "Challenge",
-                            "<TARGETS",
-                            "FocusArea",
-                            "<WORKS_ON",
-                            "ProjectTeam",
-                            "<MEMBER_OF",
-                            "Partner",
-                        )
+                        for ids in chain(g, *_CHALLENGE_TEAM_PARTNER)
                         if ids[3] != PARTNER
                         and ids[0]
                         in {
