@@ -55,7 +55,7 @@ _TABLES = (
         "dataset nodes snapshot_ms prepare_ms first_view_after_load_ms",
     ),
     (
-        "#### Browser: navigation until drawn / usable (ms, headless Chromium)",
+        "#### Browser: navigation until shown / usable / interactive (ms, headless Chromium)",
         "browser",
         "rows",
         "dataset view measure cold_ms median_ms max_ms in_page_median_ms nodes",

@@ -557,10 +557,10 @@ def section_browser(ctx: Context) -> Row:
     why = _web_ready()
     if why:
         return {"status": "skipped", "reason": why}
-    from bench.pages import CENTRED_USABLE_MS, CHALLENGE_DRAWN_MS, FULL_GRAPH_USABLE_MS
+    from bench.pages import CENTRED_USABLE_MS, CHALLENGE_SHOWN_MS, FULL_GRAPH_USABLE_MS
 
     limits = {
-        ("challenge page", "drawn"): CHALLENGE_DRAWN_MS,
+        ("challenge page", "shown"): CHALLENGE_SHOWN_MS,
         ("whole graph (Explore)", "usable"): FULL_GRAPH_USABLE_MS,
         ("largest centred view (Explore)", "usable"): CENTRED_USABLE_MS,
     }
@@ -585,13 +585,17 @@ def section_browser(ctx: Context) -> Row:
                     f"<= {limit:g} ms (median of warm runs)",
                     "measured": f"{r['median_ms']:.0f} ms median, {r['worst_ms']:.0f} ms worst "
                     f"(cold {r['cold_ms']:.0f} ms; {r['nodes']} nodes)",
-                    "met": r["median_ms"] <= limit and not r["errors"] and r["moved_px"] == 0,
+                    "met": r["median_ms"] <= limit
+                    and not r["errors"]
+                    and r["moved_px"] == 0
+                    and r["panel_ok"],
                 }
             )
     table = _table(
-        f"Browser: navigation to drawn / usable (a click on a node opens the panel), "
-        f"{', '.join(sorted(browsers))}, {ctx.browser_runs} warm runs (cold = first run in a "
-        "new browser against a server that has not served the view)",
+        f"Browser: navigation until shown (first picture) / usable (a click on a node "
+        f"opened its panel) / interactive (vis-network drew), {', '.join(sorted(browsers))}, "
+        f"{ctx.browser_runs} warm runs (cold = first run in a new browser against a server "
+        "that has not served the view); the harness floor is a one-node page, same server",
         columns("dataset view measure cold_ms median_ms max_ms in_page_median_ms nodes moved_px"),
         rows,
     )

@@ -95,6 +95,45 @@ def node_point(pg: object, node_id: str) -> tuple[float, float]:
     return box["x"] + pos["x"], box["y"] + pos["y"]
 
 
+class Held:
+    """vis-network's script, held at the network until released: the page runs as on a
+    slow connection, and the first picture (graph-first.js) stays until then."""
+
+    def __init__(self, pg: object) -> None:
+        self.routes: list[object] = []
+        self.released = False
+        pg.route(  # type: ignore[attr-defined]
+            "**/vis-network.min.js*", self._hold
+        )
+
+    def _hold(self, route: object) -> None:
+        if self.released:
+            route.continue_()  # type: ignore[attr-defined]
+        else:
+            self.routes.append(route)
+
+    def release(self) -> None:
+        self.released = True
+        for route in self.routes:
+            route.continue_()  # type: ignore[attr-defined]
+
+
+def first_point(pg: object, node_id: str) -> tuple[float, float]:
+    """Where a node of the first picture (graph-first.js) is on screen, with the canvas
+    scrolled into view."""
+    x, y = pg.evaluate(  # type: ignore[attr-defined]
+        """(id) => {
+            const el = document.querySelector('[data-role="canvas"]');
+            el.scrollIntoView({block: "center"});
+            const box = el.getBoundingClientRect(), cam = el.gcxView.first.camera;
+            const p = cam.canvasToDOM(cam.getPositions([id])[id]);
+            return [box.left + p.x, box.top + p.y];
+        }""",
+        node_id,
+    )
+    return float(x), float(y)
+
+
 def shot(pg: object, name: str) -> None:
     """Save a full-page screenshot as ``test-artifacts/<name>.png``."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -18,6 +18,7 @@
   var FONT = "DejaVu Sans, system-ui, sans-serif";
   var MAX_CHARS = 30;
   var measure = document.createElement("canvas").getContext("2d");
+  var measureFont = "";
 
   function short(label, max) {
     var s = String(label == null ? "" : label);
@@ -34,7 +35,7 @@
     var key = font + "\n" + text;
     var w = widths.get(key);
     if (w === undefined) {
-      measure.font = font;
+      if (measureFont !== font) { measure.font = measureFont = font; }
       w = measure.measureText(text).width;
       widths.set(key, w);
     }
@@ -135,12 +136,14 @@
     ctx.save();
     ctx.textBaseline = "top";
     ctx.lineJoin = "round";
+    var font = "";            // setting a canvas font parses it: only when it changes
     placed.forEach(function (l) {
       var p = pos[l.id];
       if (!p) { return; }
       var top = { x: p.x + l.dx / scale, y: p.y + l.dy / scale };
       var size = l.px / scale;
-      ctx.font = (l.bold ? "bold " : "") + size + "px " + FONT;
+      var want = (l.bold ? "bold " : "") + size + "px " + FONT;
+      if (want !== font) { ctx.font = font = want; }
       if (emphasis && emphasis[l.id]) {
         ctx.fillStyle = "rgba(255,255,255,0.92)";
         ctx.fillRect(top.x, top.y, l.w / scale, l.h / scale);

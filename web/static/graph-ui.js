@@ -23,8 +23,7 @@
         self.refreshTools();
         self.say("two nodes selected: “Path between the two selected” shows how they connect.");
       } else if (!p.edges.length) {
-        self.picked = null;
-        self.ui.panel.hidden = true;
+        self.dismiss();
         if (self.state.focus || self.state.path.length) {
           self.change(function (s) { s.focus = ""; s.path = []; });
         }
@@ -85,9 +84,20 @@
     this.showPanel(id, true);
     if (this.state.focus === id) { this.picked = null; return; }
     var pick = this.picked = { id: id, hops: this.state.hops };
+    if (!this.network) {            // the first picture: lit when vis-network takes over
+      if (this.first) { this.first.select(id); }
+      return;
+    }
     window.requestAnimationFrame(function () {
       setTimeout(function () { if (self.picked === pick) { self.settlePick(); } }, 0);
     });
+  };
+
+  /* A click away from the nodes: no node picked, the details closed. */
+  View.prototype.dismiss = function () {
+    this.picked = null;
+    this.ui.panel.hidden = true;
+    this.unselect();
   };
 
   /* Light the picked node's neighbourhood now: when it is due, or before any other change
@@ -106,7 +116,7 @@
     var self = this, n = this.known[id], panel = this.ui.panel;
     if (!n) { return; }
     panel.replaceChildren();
-    var close = button("×", function () { panel.hidden = true; self.network.unselectAll(); self.container.focus(); });
+    var close = button("×", function () { panel.hidden = true; self.unselect(); self.container.focus(); });
     close.className = "panel-close";
     close.setAttribute("aria-label", "Close the details");
     panel.appendChild(close);
@@ -211,6 +221,7 @@
   /* Explore's search box: a new centre and its neighbourhood join the picture in place. */
   View.prototype.addCenter = function (id) {
     var self = this;
+    if (!this.network) { return this.ready.then(function () { return self.addCenter(id); }); }
     if (this.centers[id] && this.shown && this.shown[id]) { return Promise.resolve(); }
     var args = this.data.args || {};
     var p = new URLSearchParams();

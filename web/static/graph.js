@@ -103,10 +103,47 @@
 
   function copyState(s) { return parseState(stateHash(s)); }
 
+  /* vis-network is loaded once per page, after the first picture is on screen: its
+   * script is fetched early (the <link rel="preload"> of graph_scripts) and run here. */
+  var visLoading = null;
+  function loadVis() {
+    if (typeof vis !== "undefined") { return Promise.resolve(); }
+    if (visLoading) { return visLoading; }
+    var link = document.querySelector('link[data-role="vis-network"]');
+    visLoading = new Promise(function (resolve, reject) {
+      if (!link) { reject(new Error("no vis-network on this page")); return; }
+      var script = document.createElement("script");
+      script.src = link.href;
+      script.onload = function () { resolve(); };
+      script.onerror = function () { reject(new Error("vis-network did not load")); };
+      document.head.appendChild(script);
+    });
+    return visLoading;
+  }
+
+  /* Run ``fn`` once, when the user first reaches for the picture (pointer, touch, wheel or
+   * keyboard focus on the section) or when the page has been idle for a second, whichever
+   * comes first. A click that lands before vis-network is ready still opens the node's
+   * details (graph-first.js); the work of loading vis-network then follows it instead of
+   * delaying it. */
+  var REACH = ["pointerover", "pointerdown", "touchstart", "wheel", "focusin"];
+  function whenReached(section, fn) {
+    var done = false;
+    function go() {
+      if (done) { return; }
+      done = true;
+      REACH.forEach(function (t) { section.removeEventListener(t, go, true); });
+      setTimeout(fn, 0);
+    }
+    REACH.forEach(function (t) { section.addEventListener(t, go, { capture: true, passive: true }); });
+    var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 1); };
+    setTimeout(function () { idle(go, { timeout: 1000 }); }, 1000);
+  }
+
   function setup(section) {
     var dataEl = section.querySelector('script[data-role="data"]');
     var container = section.querySelector('[data-role="canvas"]');
-    if (!dataEl || !container || typeof vis === "undefined") { return; }
+    if (!dataEl || !container) { return; }
     var ui = {
       panel: section.querySelector('[data-role="panel"]'),
       status: section.querySelector('[data-role="status"]'),
@@ -119,10 +156,19 @@
     if (own) { urlOwner = section; }
     var view = new View(section, container, ui, data, own);
     container.gcxView = view;
+    var start = function () {
+      loadVis().then(function () { setTimeout(function () { view.attach(); }, 0); }, function (err) {
+        view.say("the interactive picture could not load (" + err.message + "): " +
+                 "click a node for its details, or reload the page.");
+      });
+    };
+    if (view.first) { whenReached(section, start); } else { start(); }
     return view;
   }
 
   // -- one graph on the page --------------------------------------------------------------
+  /* Its data, table and panel at once; the first picture (graph-first.js) when the view
+   * starts from the default state; vis-network's picture and the tools in attach(). */
   function View(section, container, ui, data, own) {
     var self = this;
     this.section = section; this.container = container; this.ui = ui; this.data = data;
@@ -135,11 +181,33 @@
     this.history = [];
     this.state = emptyState();
     this.hover = null; this.hoverEdge = null; this.placed = []; this.placedKey = "";
+    this.network = null; this.first = null;
     data.nodes.forEach(function (n) { self.remember(n, "base"); });
     data.edges.forEach(function (e) { self.knownEdges[e.id] = e; });
     (data.centers || []).forEach(function (c) { self.centers[c] = true; });
+    this.ready = new Promise(function (resolve) { self.attached = resolve; });
+    // The table twin is built when its <details> is first opened (graph-steer.js table):
+    // a thousand rows for the whole graph cost more than drawing it. Rows that came with
+    // the page (a console permalink's) are already there.
+    this.tabled = ui.nodeRows.children.length > 0 || !data.nodes.length;
+    this.startState = own ? parseState(window.location.hash) : emptyState();
+    if (data.nodes.length && window.gcxFirst && stateHash(this.startState) === "" &&
+        container.clientWidth > 0) {
+      this.first = new window.gcxFirst.FirstFrame(this, container);
+      container.setAttribute("data-node-count", String(data.nodes.length));
+      container.setAttribute("data-shown", "1");
+    }
+  }
+
+  /* vis-network takes over: it draws the same picture, then the first one is removed and
+   * a node clicked meanwhile stays selected with its neighbourhood lit. */
+  View.prototype.attach = function () {
+    var self = this, container = this.container, data = this.data;
+    if (this.network || !container.isConnected) { return; }   // (a console answer replaced)
     this.nodes = new vis.DataSet(data.nodes.map(function (n) { return self.visNode(n); }));
     this.edges = new vis.DataSet(data.edges.map(function (e) { return self.visEdge(e); }));
+    // vis-network empties its container: the first picture is put back on top of it
+    // until vis-network has drawn (no blank frame between the two pictures)
     this.network = new vis.Network(container, { nodes: this.nodes, edges: this.edges }, {
       autoResize: true,
       physics: false,
@@ -150,28 +218,41 @@
       edges: { smooth: false, arrows: { to: { enabled: true, scaleFactor: 0.5 } },
                font: { size: 0 } }
     });
+    if (this.first) { container.appendChild(this.first.canvas); }
     container.gcxNetwork = this.network;     // for tests and the console
     container.gcxNodes = this.nodes;
-    // The table twin is built when its <details> is first opened (graph-steer.js table):
-    // a thousand rows for the whole graph cost more than drawing it. Rows that came with
-    // the page (a console permalink's) are already there.
-    this.tabled = ui.nodeRows.children.length > 0 || !data.nodes.length;
-    var details = section.querySelector('[data-role="table"]');
+    var start = this.startState, picked = this.picked;
+    if (picked && this.known[picked.id]) { this.network.selectNodes([picked.id]); }
+    var details = this.section.querySelector('[data-role="table"]');
     if (details) {
       details.addEventListener("toggle", function () { if (details.open) { self.table(); } });
     }
     this.network.on("afterDrawing", function (ctx) { self.drawLabels(ctx); });
     this.network.once("afterDrawing", function () {
+      if (self.first) { self.first.remove(); self.first = null; }   // (after a click on it ends)
       container.setAttribute("data-edge-count", String(self.edges.length));
       self.markDrawn();
     });
     this.wire();
-    var start = own ? parseState(window.location.hash) : emptyState();
+    // a node clicked in the first picture: its neighbourhood is lit once the view is set
+    this.picked = null;
     this.apply(start, { record: false }).then(function () {
       if (start.layout) { self.relayout(false); }
       if (details && details.open) { self.table(); }
+      if (picked && !self.picked && self.known[picked.id] && !self.ui.panel.hidden &&
+          self.ui.panel.getAttribute("data-node-id") === picked.id) {
+        self.picked = picked;
+        self.settlePick();
+      }
+      self.attached();
     });
-  }
+  };
+
+  /* Clear the selection, in whichever picture is drawn. */
+  View.prototype.unselect = function () {
+    if (this.network) { this.network.unselectAll(); }
+    else if (this.first) { this.first.select(null); }
+  };
 
   View.prototype.remember = function (n, origin) {
     if (this.known[n.id]) { return; }
@@ -214,16 +295,20 @@
 
   // -- labels ------------------------------------------------------------------------------
   View.prototype.labelItems = function (scaleless) {
-    var self = this, degree = {};
-    this.edges.forEach(function (e) {
+    var self = this, degree = {}, selected = {};
+    // vis-network's data sets once attached; the page's data for the first picture
+    var nodes = this.network ? this.nodes : this.data.nodes;
+    var edges = this.network ? this.edges : this.data.edges;
+    edges.forEach(function (e) {
       if (e.hidden) { return; }
       degree[e.from] = (degree[e.from] || 0) + 1;
       degree[e.to] = (degree[e.to] || 0) + 1;
     });
-    var selected = {};
-    this.network.getSelectedNodes().forEach(function (id) { selected[id] = true; });
+    var chosen = this.network ? this.network.getSelectedNodes()
+                              : this.first && this.first.selected ? [this.first.selected] : [];
+    chosen.forEach(function (id) { selected[id] = true; });
     var items = [];
-    this.nodes.forEach(function (n) {
+    nodes.forEach(function (n) {
       if (n.hidden || (n.opacity != null && n.opacity < 1 && !selected[n.id])) { return; }
       var p = (KIND_RANK[n.kind] || 1) * 1000 + (n.size || 10) * 10 + (degree[n.id] || 0);
       if (self.centers[n.id]) { p += 1e7; }
@@ -286,6 +371,6 @@
   window.gcxGraph = { setup: setup, parseState: parseState, stateHash: stateHash,
                       phrase: phrase, plural: plural, kindName: kindName,
                       kindPlural: kindPlural, text: text, button: button, cell: cell,
-                      copyState: copyState, View: View, DIM: DIM,
+                      copyState: copyState, View: View, DIM: DIM, loadVis: loadVis,
                       MAX_TOTAL: MAX_TOTAL, EXPAND_CAP: EXPAND_CAP };
 })();

@@ -1,0 +1,195 @@
+"""The first picture (web/static/graph-first.js) in Debian's chromium: drawn from the page's
+data before vis-network has loaded, the same picture vis-network then draws, a click on it
+opens a node's details, and the takeover keeps what the user did.
+
+vis-network's script is held back by routing its request and releasing it later: the page
+then runs exactly as on a slow connection, and each test decides when vis-network arrives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.browser import Held, Watch, first_point
+
+pytestmark = pytest.mark.browser
+
+pytest.importorskip("playwright.sync_api")
+
+COLLAB = "the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day"
+CENTRED = f"/explore?center={COLLAB}&depth=2"
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+
+# Grey levels of a canvas (white where transparent): the first picture's own canvas, or
+# vis-network's, at the canvas's pixel size.
+GREY = """(selector) => {
+  const c = document.querySelector(selector), d = c.getContext("2d")
+    .getImageData(0, 0, c.width, c.height).data, out = new Uint8Array(d.length / 4);
+  for (let i = 0; i < d.length; i += 4) {
+    const a = d[i + 3] / 255;
+    out[i / 4] = Math.round((0.3 * d[i] + 0.59 * d[i + 1] + 0.11 * d[i + 2]) * a + 255 * (1 - a));
+  }
+  return {w: c.width, h: c.height, px: Array.from(out)};
+}"""
+FIRST = '[data-role="canvas"] canvas.graph-first'
+VIS = '[data-role="canvas"] .vis-network canvas'
+CAMERA = """() => {
+  const v = document.querySelector('[data-role="canvas"]').gcxView;
+  const cam = v.first ? v.first.camera : v.network;
+  return {scale: cam.getScale(), at: cam.getViewPosition()};
+}"""
+
+
+@pytest.fixture
+def held(browser: Any, server: Any, request: pytest.FixtureRequest) -> Iterator[tuple[Any, Held]]:
+    width, height = SIZES[getattr(request, "param", "desktop")]
+    context = browser.new_context(viewport={"width": width, "height": height})
+    pg = context.new_page()
+    watch = Watch(pg, server.url)
+    hold = Held(pg)
+    pg.base = server.url
+    yield pg, hold
+    context.close()
+    assert watch.outside() == [] and watch.dialogs == []
+    assert watch.errors == [], "no script error and no CSP violation"
+
+
+def shown(pg: Any, path: str) -> None:
+    pg.goto(pg.base + path)
+    pg.locator('[data-role="canvas"][data-shown="1"]').wait_for(state="attached", timeout=10_000)
+    assert pg.evaluate("typeof vis") == "undefined", "vis-network was held back"
+
+
+def taken_over(pg: Any) -> None:
+    pg.locator('[data-role="canvas"][data-drawn="1"]').wait_for(state="attached", timeout=15_000)
+    pg.wait_for_function(f"() => !document.querySelector('{FIRST}')", timeout=5_000)
+
+
+@pytest.mark.parametrize("held", list(SIZES), indirect=True)
+@pytest.mark.parametrize("path", [CENTRED, "/explore?all=1", f"/challenges/{COLLAB}"])
+def test_the_first_picture_is_the_picture_vis_network_then_draws(
+    held: tuple[Any, Held], path: str
+) -> None:
+    pg, hold = held
+    shown(pg, path)
+    before = pg.evaluate(GREY, FIRST)
+    camera = pg.evaluate(CAMERA)
+    labels = set(
+        pg.evaluate(
+            "() => document.querySelector('[data-role=\"canvas\"]').gcxLabels.map(l => l.id)"
+        )
+    )
+    ink = sum(v < 200 for v in before["px"]) / len(before["px"])
+    assert ink > 0.005, "the first picture has nodes, edges and labels on it"
+    assert len(labels) >= 10
+    hold.release()
+    pg.mouse.move(0, 0)  # reaching for the page, not a node: nothing is hovered
+    taken_over(pg)
+    after = pg.evaluate(GREY, VIS)
+    live = pg.evaluate(CAMERA)
+    # the same view: vis-network's fit() chose what the first picture chose
+    assert live["scale"] == pytest.approx(camera["scale"], rel=0.01)
+    span = max(before["w"], before["h"]) / camera["scale"]
+    assert abs(live["at"]["x"] - camera["at"]["x"]) < 0.005 * span
+    assert abs(live["at"]["y"] - camera["at"]["y"]) < 0.005 * span
+    # the same picture, pixel for pixel but for anti-aliasing and a label or two
+    assert (after["w"], after["h"]) == (before["w"], before["h"])
+    differ = sum(abs(a - b) > 64 for a, b in zip(before["px"], after["px"], strict=True))
+    assert differ / len(before["px"]) < 0.02, f"{differ} pixels differ"
+    ink_after = sum(v < 200 for v in after["px"]) / len(after["px"])
+    assert ink_after == pytest.approx(ink, rel=0.1)
+    placed = set(
+        pg.evaluate(
+            "() => document.querySelector('[data-role=\"canvas\"]').gcxLabels.map(l => l.id)"
+        )
+    )
+    assert len(labels & placed) >= 0.9 * len(labels | placed)
+
+
+def test_a_click_on_the_first_picture_opens_the_panel_and_survives_the_takeover(
+    held: tuple[Any, Held],
+) -> None:
+    pg, hold = held
+    shown(pg, CENTRED)
+    x, y = first_point(pg, COLLAB)
+    pg.mouse.click(x, y)
+    panel = pg.locator('[data-role="panel"]')
+    panel.wait_for(state="visible", timeout=5_000)
+    assert panel.get_attribute("data-node-id") == COLLAB
+    assert "teacher collaboration time" in panel.inner_text()
+    assert pg.evaluate("typeof vis") == "undefined", "the panel came before vis-network"
+    hold.release()
+    taken_over(pg)
+    # vis-network selected the clicked node and lit its neighbourhood, as a click on it does
+    pg.wait_for_function(
+        "(id) => document.querySelector('[data-role=\"canvas\"]').gcxView.state.focus === id",
+        arg=COLLAB,
+        timeout=5_000,
+    )
+    net = "document.querySelector('[data-role=\"canvas\"]').gcxNetwork"
+    assert pg.evaluate(f"() => {net}.getSelectedNodes()") == [COLLAB]
+    assert f"focus={COLLAB}" in pg.evaluate("location.hash")
+    assert panel.get_attribute("data-node-id") == COLLAB and panel.is_visible()
+
+
+def test_a_click_on_empty_canvas_closes_the_panel_before_the_takeover(
+    held: tuple[Any, Held],
+) -> None:
+    pg, _ = held
+    shown(pg, CENTRED)
+    x, y = first_point(pg, COLLAB)
+    pg.mouse.click(x, y)
+    panel = pg.locator('[data-role="panel"]')
+    panel.wait_for(state="visible", timeout=5_000)
+    box = pg.locator('[data-role="canvas"]').bounding_box()
+    pg.mouse.click(box["x"] + 3, box["y"] + box["height"] - 3)  # a corner: no node there
+    pg.locator("[data-role=panel] .panel-close").wait_for(state="hidden", timeout=5_000)
+
+
+def test_a_press_held_while_vis_network_arrives_still_ends_in_a_click(
+    held: tuple[Any, Held],
+) -> None:
+    pg, hold = held
+    shown(pg, CENTRED)
+    x, y = first_point(pg, COLLAB)
+    pg.mouse.move(x, y)
+    pg.mouse.down()
+    hold.release()
+    pg.locator('[data-role="canvas"][data-drawn="1"]').wait_for(state="attached", timeout=15_000)
+    assert pg.locator(FIRST).count() == 1, "the first picture stays while the button is down"
+    pg.mouse.up()
+    panel = pg.locator('[data-role="panel"]')
+    panel.wait_for(state="visible", timeout=5_000)
+    assert panel.get_attribute("data-node-id") == COLLAB
+    assert pg.locator(FIRST).count() == 0
+    net = "document.querySelector('[data-role=\"canvas\"]').gcxNetwork"
+    assert pg.evaluate(f"() => {net}.getSelectedNodes()") == [COLLAB]
+
+
+def test_without_any_interaction_vis_network_takes_over_by_itself(page: Any) -> None:
+    pg, watch = page
+    pg.goto(watch.base + CENTRED)
+    pg.locator('[data-role="canvas"][data-drawn="1"]').wait_for(state="attached", timeout=15_000)
+    assert pg.locator(FIRST).count() == 0
+    assert pg.evaluate("typeof vis") == "object"
+
+
+def test_a_view_kept_in_the_address_is_drawn_by_vis_network_alone(page: Any) -> None:
+    pg, watch = page
+    pg.add_init_script(
+        "new MutationObserver(c => c.forEach(m => { if (m.attributeName === 'data-shown') "
+        "window.__firstShown = true; })).observe(document, {attributes: true, subtree: true});"
+    )
+    pg.goto(f"{watch.base}{CENTRED}#hide=kind%3APartner")
+    pg.locator('[data-role="canvas"][data-drawn="1"]').wait_for(state="attached", timeout=15_000)
+    # the first picture would show the partners the address hides: there is none
+    assert pg.evaluate("window.__firstShown === true") is False
+    assert pg.locator(FIRST).count() == 0
+    hidden = pg.evaluate(
+        "() => document.querySelector('[data-role=\"canvas\"]').gcxNodes"
+        ".get({filter: n => n.kind === 'Partner' && !n.hidden}).length"
+    )
+    assert hidden == 0
