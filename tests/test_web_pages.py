@@ -209,8 +209,9 @@ def test_trailing_slash_urls_work_too(client: FlaskClient) -> None:
 
 def test_asset_urls_carry_their_version_and_are_cached_for_a_year(client: FlaskClient) -> None:
     html = client.get(f"/challenges/{COLLAB}").get_data(as_text=True)
-    assets = re.findall(r'(?:src|href)="(/(?:static|vendor)/[^"]+)"', html)
-    assert any("graph.js" in a for a in assets) and any("vis-network.min.js" in a for a in assets)
+    assets = re.findall(r'(?:src|href)="(/(?:static|vendor|bundle)/[^"]+)"', html)
+    assert any(a.startswith("/bundle/graph.js?v=") for a in assets)
+    assert any("vis-network.min.js" in a for a in assets)
     for url in assets:
         path, _, version = url.partition("?v=")
         assert re.fullmatch(r"[0-9a-f]{12}", version), url
@@ -225,6 +226,18 @@ def test_asset_urls_carry_their_version_and_are_cached_for_a_year(client: FlaskC
                 assert not response.cache_control.immutable, other
     # the vendored stylesheet styles widgets the pictures do not use: not loaded
     assert "vis-network.css" not in html
+
+
+def test_the_graph_scripts_come_as_one_file_in_their_order(client: FlaskClient) -> None:
+    from web.assets import GRAPH_SCRIPTS
+
+    html = client.get(f"/challenges/{COLLAB}").get_data(as_text=True)
+    assert not any(f"/static/{name}" in html for name in GRAPH_SCRIPTS)
+    bundle = client.get("/bundle/graph.js").get_data(as_text=True)
+    static = Path(__file__).resolve().parents[1] / "web" / "static"
+    at = [bundle.index((static / name).read_text(encoding="utf-8")) for name in GRAPH_SCRIPTS]
+    assert at == sorted(at) and at[0] > 0
+    assert client.get("/bundle/graph.js").headers["Content-Type"].startswith("text/javascript")
 
 
 def test_a_graph_page_sends_its_table_twin_as_data_not_rows(client: FlaskClient) -> None:

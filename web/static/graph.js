@@ -121,19 +121,22 @@
     return visLoading;
   }
 
-  /* Run ``fn`` once, when the user first reaches for the picture (pointer, touch, wheel or
-   * keyboard focus on the section) or when the page has been idle for a second, whichever
-   * comes first. A click that lands before vis-network is ready still opens the node's
-   * details (graph-first.js); the work of loading vis-network then follows it instead of
-   * delaying it. */
-  var REACH = ["pointerover", "pointerdown", "touchstart", "wheel", "focusin"];
+  /* Run ``fn`` once: after the user's first click, touch, wheel or key on the section, or
+   * after a second of idle time, whichever comes first, and in any case after the next
+   * paint. A click on the first picture opens the node's details at once (graph-first.js);
+   * the work of loading vis-network follows it instead of delaying it. (Not on pointer
+   * over: the click that usually follows would wait for that work.) */
+  var REACH = ["pointerup", "touchend", "wheel", "keydown", "focusin"];
+  function afterPaint(fn) {
+    window.requestAnimationFrame(function () { setTimeout(fn, 0); });
+  }
   function whenReached(section, fn) {
     var done = false;
     function go() {
       if (done) { return; }
       done = true;
       REACH.forEach(function (t) { section.removeEventListener(t, go, true); });
-      setTimeout(fn, 0);
+      afterPaint(fn);
     }
     REACH.forEach(function (t) { section.addEventListener(t, go, { capture: true, passive: true }); });
     var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 1); };
