@@ -140,7 +140,7 @@ PAGES = (
     Page("query CSV", "/query.csv?{example}", "file"),
     Page("query JSON", "/query.json?{example}", "file"),
     Page("vis-network", "/vendor/vis-network/vis-network.min.js", "file"),
-    Page("graph.js", "/static/graph.js", "file"),
+    Page("graph scripts (one file)", "/bundle/graph.js", "file"),
 )
 
 

@@ -158,9 +158,7 @@
     ctx.setTransform(r, 0, 0, r, 0, 0);
     ctx.clearRect(0, 0, this.width, this.height);
     ctx.setTransform(r * scale, 0, 0, r * scale, r * cam.tx, r * cam.ty);
-    var size = {};
-    data.nodes.forEach(function (n) { size[n.id] = n.size || 10; });
-    data.edges.forEach(function (e) { self.edge(ctx, e, pos[e.from], pos[e.to], size[e.to]); });
+    this.edges(ctx, data, pos);
     data.nodes.forEach(function (n) {
       var chosen = n.id === self.selected;
       outline(ctx, n.shape, n.x, n.y, n.size || 10);
@@ -177,31 +175,46 @@
     this.container.gcxLabels = placed;
   };
 
-  /* A straight edge with its arrow at the target's edge, as vis-network draws it. */
-  FirstFrame.prototype.edge = function (ctx, e, a, b, targetSize) {
-    if (!a || !b) { return; }
-    var scale = this.camera.scale;
-    var width = Math.max(e.width || 1, 0.3 / scale);
-    ctx.strokeStyle = colour(e.color, "color", "#848484");
-    ctx.fillStyle = ctx.strokeStyle;
-    ctx.lineWidth = width;
-    ctx.setLineDash(e.dashes ? [5, 5] : []);
-    var dx = b.x - a.x, dy = b.y - a.y, len = Math.sqrt(dx * dx + dy * dy) || 1;
-    var ux = dx / len, uy = dy / len;
-    var tip = { x: b.x - ux * targetSize, y: b.y - uy * targetSize };
-    var head = 0.5 * 15 + 3 * width;     // vis-network: scaleFactor * 15 + 3 * width
-    ctx.beginPath();
-    ctx.moveTo(a.x, a.y);
-    ctx.lineTo(tip.x - ux * head * 0.9, tip.y - uy * head * 0.9);
-    ctx.stroke();
-    ctx.setLineDash([]);
-    var back = { x: tip.x - ux * head, y: tip.y - uy * head };
-    ctx.beginPath();
-    ctx.moveTo(tip.x, tip.y);
-    ctx.lineTo(back.x - uy * head * 0.45, back.y + ux * head * 0.45);
-    ctx.lineTo(back.x + uy * head * 0.45, back.y - ux * head * 0.45);
-    ctx.closePath();
-    ctx.fill();
+  /* Straight edges with their arrows at the target's edge, as vis-network draws them; one
+   * path per look (colour, width, dashes) for the lines and one for the arrows. */
+  FirstFrame.prototype.edges = function (ctx, data, pos) {
+    var scale = this.camera.scale, size = {}, looks = {}, order = [];
+    data.nodes.forEach(function (n) { size[n.id] = n.size || 10; });
+    data.edges.forEach(function (e) {
+      if (!pos[e.from] || !pos[e.to]) { return; }
+      var width = Math.max(e.width || 1, 0.3 / scale);
+      var key = colour(e.color, "color", "#848484") + "|" + width + "|" + !!e.dashes;
+      if (!looks[key]) {
+        looks[key] = { colour: colour(e.color, "color", "#848484"), width: width,
+                       dashes: !!e.dashes, edges: [] };
+        order.push(key);
+      }
+      looks[key].edges.push(e);
+    });
+    order.forEach(function (key) {
+      var look = looks[key], head = 0.5 * 15 + 3 * look.width;   // scaleFactor * 15 + 3 * width
+      var arrows = new Path2D();
+      ctx.strokeStyle = ctx.fillStyle = look.colour;
+      ctx.lineWidth = look.width;
+      ctx.setLineDash(look.dashes ? [5, 5] : []);
+      ctx.beginPath();
+      look.edges.forEach(function (e) {
+        var a = pos[e.from], b = pos[e.to];
+        var dx = b.x - a.x, dy = b.y - a.y, len = Math.sqrt(dx * dx + dy * dy) || 1;
+        var ux = dx / len, uy = dy / len, r = size[e.to];
+        var tip = { x: b.x - ux * r, y: b.y - uy * r };
+        ctx.moveTo(a.x, a.y);
+        ctx.lineTo(tip.x - ux * head * 0.9, tip.y - uy * head * 0.9);
+        var back = { x: tip.x - ux * head, y: tip.y - uy * head };
+        arrows.moveTo(tip.x, tip.y);
+        arrows.lineTo(back.x - uy * head * 0.45, back.y + ux * head * 0.45);
+        arrows.lineTo(back.x + uy * head * 0.45, back.y - ux * head * 0.45);
+        arrows.closePath();
+      });
+      ctx.stroke();
+      ctx.setLineDash([]);
+      ctx.fill(arrows);
+    });
   };
 
   /* Give the canvas up to vis-network's picture below it; a click begun on it ends on it. */

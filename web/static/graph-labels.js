@@ -92,16 +92,11 @@
       grid.add({ x0: c.x - r, y0: c.y - r, x1: c.x + r, y1: c.y + r, owner: it.id });
     });
     var order = items.slice().sort(function (a, b) { return b.priority - a.priority; });
-    var placed = [];
-    order.forEach(function (it) {
-      var s = screen[it.id];
-      if (!s || !it.label) { return; }
-      // a narrow screen gets shorter labels: more of them fit
-      var text = it.full ? String(it.label) : short(it.label, bounds && bounds.w < 500 ? 22 : MAX_CHARS);
-      var w = textWidth(text, px, it.bold) + 4;
-      var h = px * 1.3;
-      var gap = 2;
-      var sides = [
+    var h = px * 1.3, gap = 2;
+    // The boxes a label of width w may take around its node, in order of preference.
+    // Each is anchored so that a narrower label's box lies inside a wider one's.
+    function sides(s, w) {
+      return [
         ["below", s.x - w / 2, s.y + s.r + gap],
         ["above", s.x - w / 2, s.y - s.r - gap - h],
         ["right", s.x + s.r + gap, s.y - h / 2],
@@ -110,15 +105,30 @@
         ["below-left", s.x + s.r - w, s.y + s.r + gap],
         ["above-right", s.x - s.r, s.y - s.r - gap - h],
         ["above-left", s.x + s.r - w, s.y - s.r - gap - h]
-      ];
-      for (var i = 0; i < sides.length; i++) {
-        var box = { x0: sides[i][1], y0: sides[i][2], x1: sides[i][1] + w, y1: sides[i][2] + h,
-                    owner: it.id };
-        var inside = !bounds || (box.x0 >= 0 && box.y0 >= 0 && box.x1 <= bounds.w &&
-                                 box.y1 <= bounds.h);
-        if ((it.force && (inside || i === sides.length - 1)) || (inside && grid.free(box, it.id))) {
-          grid.add(box);
-          placed.push({ id: it.id, text: text, px: px, bold: !!it.bold, side: sides[i][0],
+      ].map(function (side) {
+        return { side: side[0], x0: side[1], y0: side[2], x1: side[1] + w, y1: side[2] + h };
+      });
+    }
+    function inside(box) {
+      return !bounds || (box.x0 >= 0 && box.y0 >= 0 && box.x1 <= bounds.w && box.y1 <= bounds.h);
+    }
+    function fits(box, id) { return inside(box) && grid.free(box, id); }
+    var placed = [];
+    order.forEach(function (it) {
+      var s = screen[it.id];
+      if (!s || !it.label) { return; }
+      // No side free even for an empty label (padding only): no label fits, and its text
+      // need not be measured (most of a crowded picture's labels; measuring is the cost).
+      if (!it.force && !sides(s, 4).some(function (b) { return fits(b, it.id); })) { return; }
+      // a narrow screen gets shorter labels: more of them fit
+      var text = it.full ? String(it.label) : short(it.label, bounds && bounds.w < 500 ? 22 : MAX_CHARS);
+      var w = textWidth(text, px, it.bold) + 4;
+      var boxes = sides(s, w);
+      for (var i = 0; i < boxes.length; i++) {
+        var box = boxes[i];
+        if ((it.force && (inside(box) || i === boxes.length - 1)) || fits(box, it.id)) {
+          grid.add({ x0: box.x0, y0: box.y0, x1: box.x1, y1: box.y1, owner: it.id });
+          placed.push({ id: it.id, text: text, px: px, bold: !!it.bold, side: box.side,
                         dx: box.x0 - s.x, dy: box.y0 - s.y, w: w, h: h,
                         box: { x0: box.x0, y0: box.y0, x1: box.x1, y1: box.y1 } });
           return;

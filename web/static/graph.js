@@ -268,7 +268,8 @@
     var copy = Object.assign({}, n);
     delete copy.label;          // we draw the labels (graph-labels.js)
     delete copy.group;          // vis groups would repaint a node in their colour on update
-    copy.title = text("div", n.title, "gcx-tip");
+    // vis-network 9 shows a string title as text (innerText), never as HTML
+    copy.title = n.title == null ? "" : String(n.title);
     copy.fixed = false;
     copy.hidden = false;        // the values View.sync sets, so it sends only changes
     copy.opacity = 1;
@@ -284,7 +285,7 @@
 
   View.prototype.visEdge = function (e) {
     var copy = Object.assign({}, e);
-    copy.title = text("div", this.sentence(e), "gcx-tip");
+    copy.title = this.sentence(e);
     copy.hidden = false;
     copy.baseColor = e.color;
     return copy;
