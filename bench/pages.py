@@ -141,6 +141,7 @@ PAGES = (
     Page("query JSON", "/query.json?{example}", "file"),
     Page("vis-network", "/vendor/vis-network/vis-network.min.js", "file"),
     Page("graph scripts (one file)", "/bundle/graph.js", "file"),
+    Page("app.css", "/static/app.css", "file"),
 )
 
 
