@@ -121,26 +121,30 @@
     return visLoading;
   }
 
-  /* Run ``fn`` once: after the user's first click, touch, wheel or key on the section, or
-   * after a second of idle time, whichever comes first, and in any case after the next
-   * paint. A click on the first picture opens the node's details at once (graph-first.js);
-   * the work of loading vis-network follows it instead of delaying it. (Not on pointer
-   * over: the click that usually follows would wait for that work.) */
+  /* Run ``fn`` once, after the next paint: when the user first clicks, touches, scrolls
+   * the wheel or types in the section, or after a second of idle time, whichever comes
+   * first. A click on the first picture has already opened the node's details
+   * (graph-first.js), so after a click or touch the work waits a further 150 ms: the panel
+   * and a quick second click (a path's second node, a test's check that the panel is
+   * open) are answered before vis-network's half second of work. Not on pointer-over:
+   * the click that usually follows would wait for that work. */
   var REACH = ["pointerup", "touchend", "wheel", "keydown", "focusin"];
-  function afterPaint(fn) {
-    window.requestAnimationFrame(function () { setTimeout(fn, 0); });
+  var AFTER_CLICK_MS = 150;
+  function afterPaint(fn, delay) {
+    window.requestAnimationFrame(function () { setTimeout(fn, delay || 0); });
   }
   function whenReached(section, fn) {
     var done = false;
-    function go() {
+    function go(ev) {
       if (done) { return; }
       done = true;
       REACH.forEach(function (t) { section.removeEventListener(t, go, true); });
-      afterPaint(fn);
+      var clicked = ev && (ev.type === "pointerup" || ev.type === "touchend");
+      afterPaint(fn, clicked ? AFTER_CLICK_MS : 0);
     }
     REACH.forEach(function (t) { section.addEventListener(t, go, { capture: true, passive: true }); });
     var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 1); };
-    setTimeout(function () { idle(go, { timeout: 1000 }); }, 1000);
+    setTimeout(function () { idle(function () { go(null); }, { timeout: 1000 }); }, 1000);
   }
 
   function setup(section) {
