@@ -35,7 +35,8 @@
   Camera.prototype.getPositions = function (ids) {
     var out = {}, self = this;
     (ids || Object.keys(this.pos)).forEach(function (id) {
-      if (self.pos[id]) { out[id] = { x: self.pos[id].x, y: self.pos[id].y }; }
+      var p = self.pos[id];
+      if (p) { out[id] = { x: p.x, y: p.y }; }
     });
     return out;
   };

@@ -225,7 +225,13 @@
       edges: { smooth: false, arrows: { to: { enabled: true, scaleFactor: 0.5 } },
                font: { size: 0 } }
     });
-    if (this.first) { container.appendChild(this.first.canvas); }
+    if (this.first) {
+      container.appendChild(this.first.canvas);
+      // the first picture's view exactly (vis-network's own fit differs by a fraction of
+      // a pixel, enough to move a label at the edge)
+      var cam = this.first.camera;
+      this.network.moveTo({ position: cam.getViewPosition(), scale: cam.getScale() });
+    }
     container.gcxNetwork = this.network;     // for tests and the console
     container.gcxNodes = this.nodes;
     var start = this.startState, picked = this.picked;
@@ -264,6 +270,10 @@
   View.prototype.remember = function (n, origin) {
     if (this.known[n.id]) { return; }
     n.url = samePath(n.url);
+    // whole graph units, as vis-network reports positions: both pictures then place the
+    // labels from the same numbers
+    if (typeof n.x === "number") { n.x = Math.round(n.x); }
+    if (typeof n.y === "number") { n.y = Math.round(n.y); }
     this.known[n.id] = n;
     if (origin === "base") { this.base[n.id] = true; }
   };
