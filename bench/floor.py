@@ -3,7 +3,8 @@
 ``bench.run``'s floor measurement stages every table exactly as a load does
 (:func:`graph.store.bulk.stage`, not timed), then times :func:`copy_all`: a fresh
 database with the same settings as a load's (automatic checkpoints off), the schema, each
-table's ``COPY`` and one checkpoint. No validation, no staging, no fingerprint, no swap.
+table's ``COPY`` (all in one query: :func:`graph.store.bulk.run_steps`) and one
+checkpoint. No validation, no staging, no fingerprint, no swap.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 import ladybug
 
 from graph.data import GraphData
-from graph.store.bulk import Step, schema_ddl, stage, tables
+from graph.store.bulk import Step, run_steps, schema_ddl, stage, tables
 
 __all__ = ["copy_all", "stage_all"]
 
@@ -28,10 +29,8 @@ def copy_all(db_file: Path, steps: list[Step]) -> None:
     db = ladybug.Database(str(db_file), auto_checkpoint=False)
     try:
         conn = ladybug.Connection(db)
-        for stmt in schema_ddl():
-            conn.execute(stmt)
-        for step in steps:
-            step(conn)
+        conn.execute(";".join(schema_ddl()))  # as the load's writer does
+        run_steps(conn, steps)  # every COPY in one query, as the load's writer does when it can
         conn.execute("CHECKPOINT")
         conn.close()
     finally:

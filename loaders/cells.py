@@ -38,7 +38,10 @@ _INT64_MIN, _INT64_MAX = -(2**63), 2**63 - 1
 #: A list item that may start like a formula (items are trimmed, so a tab or CR cannot
 #: start one): such a cell takes the slow path, which decides and says why.
 _RISKY_ITEM = re.compile(r"(?:^|\|)\s*[-=+@]")
+#: The same, for a text that starts with a separator: a literal first, so a fast scan.
+_RISKY_AFTER_SEPARATOR = re.compile(r"\|\s*[-=+@]")
 _BOOLS = {"true": True, "false": False}
+_BOOL_CELLS = {"true", "false", ""}
 
 
 class Notes(Protocol):
@@ -121,6 +124,9 @@ def convert_column(
     each problem noted, except for the rows in ``quiet``)."""
     if ptype is PropType.STRING:  # most columns: nothing can be wrong with a text cell
         return [cell if cell.strip() else None for cell in cells], []
+    whole = _whole_column(ptype, cells)
+    if whole is not None:
+        return whole, []
     values: list[Value] = []
     bad: list[int] = []
     for i, cell in enumerate(cells):
@@ -139,3 +145,33 @@ def convert_column(
             bad.append(i)
         values.append(value)
     return values, bad
+
+
+def _whole_column(ptype: PropType, cells: Sequence[str]) -> list[Value] | None:
+    """The values of a column none of whose cells can be wrong, decided by a few passes
+    over the whole column; None when a cell needs a look of its own (:func:`parse_cell`).
+
+    An empty column; a list column with no item that may start like a formula (one
+    search over the cells joined by the separator, where each cell's start follows a
+    separator as each item's does), its items split only where a cell holds a separator;
+    a boolean column of ``true``, ``false`` and empty cells.
+    """
+    if not "".join(cells).strip():
+        return [None] * len(cells)
+    if ptype is PropType.STRING_LIST:
+        joined = LIST_SEPARATOR.join(cells)
+        if _RISKY_AFTER_SEPARATOR.search(LIST_SEPARATOR + joined):
+            return None
+        if joined.count(LIST_SEPARATOR) == len(cells) - 1:  # one item per filled cell
+            return [[item] if (item := cell.strip()) else None for cell in cells]
+        return [
+            [item for part in cell.split(LIST_SEPARATOR) if (item := part.strip())]
+            if cell.strip()
+            else None
+            for cell in cells
+        ]
+    if ptype is PropType.BOOL:
+        lowered = [cell.strip().lower() for cell in cells]
+        if set(lowered) <= _BOOL_CELLS:
+            return [_BOOLS.get(text) for text in lowered]
+    return None

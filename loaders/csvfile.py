@@ -20,12 +20,15 @@ them all; a file that cannot be read whole is listed in ``incomplete``.
 
 from __future__ import annotations
 
+import _csv
 import csv
 import hashlib
 import io
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import add, itemgetter, methodcaller
 from pathlib import Path
 
 __all__ = [
@@ -208,16 +211,28 @@ class CsvReader:
             self.unreadable(name, 1, f"file is empty: expected a header row ({','.join(columns)})")
             return None
         reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        lines: list[int] = []
-        records: list[list[str]] = []
-        header: list[str] | None = None
-        line = 1  # where the record being read starts: csv errors are reported there
         try:
             header = self._header(name, next(reader), columns, policy, optional)
-            if header is None:
-                return None
-            width = len(header)
-            line = reader.line_num + 1
+        except csv.Error as exc:
+            self.unreadable(name, 1, _csv_message(exc, reader.line_num, 1))
+            return None
+        if header is None:
+            return None
+        records = _whole(text, reader, len(header))
+        if records is None:  # a cell across lines, a short record, a CSV error: one by one
+            reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+            next(reader)
+            records = self._each_record(name, reader, len(header))
+        return header, *records, control
+
+    def _each_record(
+        self, name: str, reader: _csv.Reader, width: int
+    ) -> tuple[list[int], list[list[str]]]:
+        """The line and cells of each record after the header, noting each problem."""
+        lines: list[int] = []
+        records: list[list[str]] = []
+        line = reader.line_num + 1
+        try:
             for record in reader:
                 start, line = line, reader.line_num + 1
                 # One test decides the usual record: full width, its first cell filled.
@@ -233,9 +248,7 @@ class CsvReader:
                 records.append(record)
         except csv.Error as exc:
             self.unreadable(name, line, _csv_message(exc, reader.line_num, line))
-        if header is None:
-            return None
-        return header, lines, records, control
+        return lines, records
 
     def _text(self, name: str, required: bool, policy: CsvPolicy) -> tuple[str, bool] | None:
         """The file's text and whether it holds a control character, or None (with the
@@ -340,6 +353,32 @@ class CsvReader:
                 continue
             bad.append(i)
         return bad
+
+
+def _whole(text: str, reader: _csv.Reader, width: int) -> tuple[list[int], list[list[str]]] | None:
+    """The records after the header read in one C-level pass, with the line each starts
+    on, when every one is full width with its first cell filled; None otherwise (nothing
+    noted: the caller reads the file record by record, which says what is wrong).
+
+    Without a carriage return, every line break of the file ends a record or lies inside
+    a quoted cell (kept in it), so a record spans one line more than its cells hold line
+    breaks.
+    """
+    if "\r" in text:
+        return None
+    try:
+        records = list(reader)
+    except csv.Error:
+        return None
+    if set(map(len, records)) - {width} or not all(map(str.strip, map(itemgetter(0), records))):
+        return None
+    inside = text.count("\n") + (not text.endswith("\n")) - 1 - len(records)
+    if not inside:
+        return list(range(2, len(records) + 2)), records
+    spans = list(map(methodcaller("count", "\n"), map("".join, records)))
+    if sum(spans) != inside:  # the header spans lines
+        return None
+    return list(map(add, range(2, len(records) + 2), accumulate(spans, initial=0))), records
 
 
 def _csv_message(exc: csv.Error, read_to: int, start: int) -> str:

@@ -19,7 +19,8 @@ and review rows.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable, Mapping
 from typing import Protocol
 
 from graph.data import Node, Rel, Value
@@ -32,6 +33,8 @@ __all__ = [
     "MAX_EVIDENCE",
     "SECTORS_COLUMNS",
     "SECTORS_FILE",
+    "NodeIndex",
+    "node_index",
     "read_curated_links",
     "read_curation",
     "read_sectors",
@@ -85,42 +88,75 @@ def _short(text: str) -> str:
     return repr(text) if len(text) <= 60 else repr(text[:57]) + "..."
 
 
-def read_sectors(reader: _Reader, nodes: list[Node], *, checkable: bool = True) -> None:
+#: The dataset's nodes by id, built on first use (by the caller, once for both files).
+NodeIndex = Callable[[], Mapping[str, Node]]
+
+
+def node_index(nodes: list[Node]) -> NodeIndex:
+    """``nodes`` by id, built on the first call and kept (the nodes must be all read)."""
+
+    @functools.cache
+    def index() -> Mapping[str, Node]:
+        return {n.id: n for n in nodes}
+
+    return index
+
+
+def read_sectors(
+    reader: _Reader, nodes: list[Node], *, checkable: bool = True, index: NodeIndex | None = None
+) -> None:
     """Check ``sectors.csv`` and set each partner's ``sector`` and ``sector_basis``: from
     its row there, else ``stated`` when the partner row names a sector. Every problem
     goes to ``reader``; ``checkable=False`` (a node file could not be read whole) skips
-    the checks of ids against the nodes."""
+    the checks of ids against the nodes. ``index`` gives the nodes by id (asked only if
+    the file has rows)."""
     for n in nodes:
         if n.kind is NodeKind.PARTNER:
             n.props["sector_basis"] = "stated" if n.props.get("sector") else None
-    _read_sectors(reader, {n.id: n for n in nodes}, checkable)
+    rows = reader.rows(SECTORS_FILE, SECTORS_COLUMNS, required=False)
+    if rows:
+        _read_sectors(reader, rows, (index or node_index(nodes))(), checkable)
 
 
 def read_curated_links(
-    reader: _Reader, nodes: list[Node], rels: list[Rel], *, checkable: bool = True
+    reader: _Reader,
+    nodes: list[Node],
+    rels: list[Rel],
+    *,
+    checkable: bool = True,
+    index: NodeIndex | None = None,
 ) -> list[Rel]:
     """Check ``curation.csv`` against the dataset; the curated relationships to add (a
-    link ``rels`` already holds is not added again). Every problem goes to ``reader``."""
-    return _read_links(reader, {n.id: n for n in nodes}, rels, checkable)
+    link ``rels`` already holds is not added again). Every problem goes to ``reader``;
+    ``index`` gives the nodes by id (asked only if the file has rows)."""
+    rows = reader.rows(CURATION_FILE, CURATION_COLUMNS, required=False)
+    if not rows:
+        return []
+    return _read_links(reader, rows, (index or node_index(nodes))(), rels, checkable)
 
 
 def read_curation(
     reader: _Reader, nodes: list[Node], rels: list[Rel], *, checkable: bool = True
 ) -> list[Rel]:
     """Both files: :func:`read_sectors`, then :func:`read_curated_links`."""
-    read_sectors(reader, nodes, checkable=checkable)
-    return read_curated_links(reader, nodes, rels, checkable=checkable)
+    index = node_index(nodes)
+    read_sectors(reader, nodes, checkable=checkable, index=index)
+    return read_curated_links(reader, nodes, rels, checkable=checkable, index=index)
 
 
 def _read_links(
-    reader: _Reader, by_id: dict[str, Node], rels: list[Rel], checkable: bool
+    reader: _Reader,
+    rows: list[tuple[int, dict[str, str]]],
+    by_id: Mapping[str, Node],
+    rels: list[Rel],
+    checkable: bool,
 ) -> list[Rel]:
     file = CURATION_FILE
     existing = {(r.type, r.source, r.target) for r in rels}
     seen: dict[tuple[str, str], int] = {}
     outcome_of: dict[str, tuple[str, int]] = {}
     out: list[Rel] = []
-    for line, cells in reader.rows(file, CURATION_COLUMNS, required=False):
+    for line, cells in rows:
         row = {c: cells[c].strip() for c in CURATION_COLUMNS}
         item, outcome, target = row["item"], row["outcome"], row["target"]
         if not _check_outcome(reader, line, row):
@@ -183,7 +219,7 @@ def _check_outcome(reader: _Reader, line: int, row: dict[str, str]) -> bool:
     return ok
 
 
-def _item(reader: _Reader, line: int, by_id: dict[str, Node], item: str) -> Node | None:
+def _item(reader: _Reader, line: int, by_id: Mapping[str, Node], item: str) -> Node | None:
     node = by_id.get(item)
     if node is None:
         reader.problem(CURATION_FILE, line, f"item {_short(item)} does not exist")
@@ -200,7 +236,7 @@ def _item(reader: _Reader, line: int, by_id: dict[str, Node], item: str) -> Node
 
 
 def _link(
-    reader: _Reader, line: int, by_id: dict[str, Node], node: Node, row: dict[str, str]
+    reader: _Reader, line: int, by_id: Mapping[str, Node], node: Node, row: dict[str, str]
 ) -> Rel | None:
     """The relationship a linked row (its cells trimmed) from ``node`` makes, or ``None``
     (the problem reported)."""
@@ -241,10 +277,15 @@ def _link(
     return Rel(rtype, node.id, target, props)
 
 
-def _read_sectors(reader: _Reader, by_id: dict[str, Node], checkable: bool) -> None:
+def _read_sectors(
+    reader: _Reader,
+    rows: list[tuple[int, dict[str, str]]],
+    by_id: Mapping[str, Node],
+    checkable: bool,
+) -> None:
     file = SECTORS_FILE
     seen: dict[str, int] = {}
-    for line, row in reader.rows(file, SECTORS_COLUMNS, required=False):
+    for line, row in rows:
         pid, sector = row["partner"].strip(), row["sector"].strip()
         basis, evidence = row["basis"].strip(), row["evidence"].strip()
         reason = row["reason"].strip()

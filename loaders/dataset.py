@@ -14,7 +14,9 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import partial
+from itertools import repeat
 from pathlib import Path
+from typing import cast
 
 from graph.data import GraphData, Node, Rel, Value
 from graph.model import (
@@ -28,7 +30,14 @@ from graph.model import (
 )
 from loaders.cells import LIST_SEPARATOR, convert_column, show
 from loaders.csvfile import MAX_FIELD, MAX_FILE_BYTES, CsvReader, DatasetError, Problem
-from loaders.curation import CURATION_FILE, SECTORS_FILE, read_curated_links, read_sectors
+from loaders.curation import (
+    CURATION_FILE,
+    SECTORS_FILE,
+    NodeIndex,
+    node_index,
+    read_curated_links,
+    read_sectors,
+)
 
 __all__ = [
     "FILE_READERS",
@@ -58,8 +67,15 @@ class _Dataset:
     nodes: list[Node] = field(default_factory=list)
     #: Node id -> (file, line, kind) of where it was read.
     where: dict[str, tuple[str, int, NodeKind]] = field(default_factory=dict)
+    #: Node id -> kind (the same nodes).
+    kinds: dict[str, NodeKind] = field(default_factory=dict)
     rels: list[Rel] = field(default_factory=list)
     meta: dict[str, str] = field(default_factory=dict)
+    #: The nodes by id, for the curation files: built once, only if one of them has rows.
+    index: NodeIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = node_index(self.nodes)
 
     def partial_nodes(self) -> list[str]:
         """The node files that could not be read whole (their ids cannot be checked)."""
@@ -92,6 +108,13 @@ def _read_nodes(kind: NodeKind, ds: _Dataset) -> None:
         values.append(column)
     names = spec.property_names
     where, nodes = ds.where, ds.nodes
+    ids = cast("list[str]", values[0])  # the id comes first; all text if nothing is bad
+    if not bad and _new_ids(ids, where):  # the usual file: every row is a node
+        where.update(zip(ids, zip(repeat(file), lines, repeat(kind)), strict=True))
+        ds.kinds.update(dict.fromkeys(ids, kind))
+        rows = zip(*values, strict=True)
+        nodes.extend([Node(kind, dict(zip(names, row, strict=True))) for row in rows])
+        return
     for i, row in enumerate(zip(*values, strict=True)):
         nid, line, ok = row[0], lines[i], i not in bad  # the id comes first
         if isinstance(nid, str):
@@ -106,12 +129,25 @@ def _read_nodes(kind: NodeKind, ds: _Dataset) -> None:
                 ok = False
         if ok:
             where[str(nid)] = (file, line, kind)
+            ds.kinds[str(nid)] = kind
             nodes.append(Node(kind, dict(zip(names, row, strict=True))))
+
+
+def _new_ids(ids: list[str], where: dict[str, tuple[str, int, NodeKind]]) -> bool:
+    """Whether every id of a file is well formed and new (in the file and the graph),
+    decided over the whole column; else the rows are looked at one by one."""
+    return (
+        all(map(ID_PATTERN.match, ids))
+        and len(set(ids)) == len(ids)
+        and where.keys().isdisjoint(ids)
+    )
 
 
 #: Relationship types by name, and the (from, to) kinds each joins.
 _REL_TYPES = {t.value: t for t in RelType}
 _REL_ENDS = {t: frozenset(spec.ends) for t, spec in REL_TYPES.items()}
+#: Every (type, from kind, to kind) a relationship may have.
+_REL_JOINS = {(t, a, b) for t, ends in _REL_ENDS.items() for a, b in ends}
 
 
 #: Relationships checked, then handed over, at a time (at least; up to the next change of
@@ -180,6 +216,9 @@ def _check_batch(
         )
         bad.update(wrong)
         props.append(values)
+    if not bad and (clean := _clean_batch(ds, cells, types, props, seen, lines)) is not None:
+        ds.rels.extend(clean)
+        return 0
     unchecked = 0
     for i, row in enumerate(zip(*props, strict=True)):
         rtype = types[i]
@@ -206,6 +245,44 @@ def _check_batch(
 
 
 _REL_NAMES = tuple(p.name for p in REL_PROPERTIES)
+_BASIS, _SOURCE_URL, _METHOD = (_REL_NAMES.index(n) for n in ("basis", "source_url", "method"))
+#: (basis, has a source_url, has a method) of a clean relationship (:func:`_basis_ok`).
+_BASIS_OK = {
+    ("stated", True, False),
+    ("stated", True, True),
+    ("inferred", False, True),
+    ("inferred", True, True),
+}
+
+
+def _clean_batch(
+    ds: _Dataset,
+    cells: list[tuple[str, ...]],
+    types: list[RelType | None],
+    props: list[list[Value]],
+    seen: dict[tuple[str, str, str], int],
+    lines: list[int],
+) -> list[Rel] | None:
+    """The relationships of a batch whose typed cells were all good, when every row is
+    clean, decided over whole columns: a known type, ends that exist and are of kinds
+    it joins, a basis with its evidence, no duplicate. None when a row is not (nothing
+    noted: :func:`_check_batch` then looks at each row and says what is wrong)."""
+    sources = [cell.strip() for cell in cells[1]]
+    targets = [cell.strip() for cell in cells[2]]
+    kinds = ds.kinds
+    joins = zip(types, map(kinds.get, sources), map(kinds.get, targets), strict=True)
+    if not set(joins) <= _REL_JOINS:
+        return None  # an unknown type or a missing end is None, which is in no join
+    has_url, has_method = map(bool, props[_SOURCE_URL]), map(bool, props[_METHOD])
+    if not set(zip(props[_BASIS], has_url, has_method, strict=True)) <= _BASIS_OK:
+        return None
+    names = [t.value for t in types]  # type: ignore[union-attr]
+    keys = list(zip(names, sources, targets, strict=True))
+    if len(set(keys)) != len(keys) or not seen.keys().isdisjoint(keys):
+        return None
+    seen.update(zip(keys, lines, strict=True))
+    rows = zip(types, sources, targets, zip(*props, strict=True), strict=True)
+    return [Rel(t, s, g, dict(zip(_REL_NAMES, row, strict=True))) for t, s, g, row in rows]  # type: ignore[arg-type]
 
 
 def _basis_ok(reader: CsvReader, line: int, rprops: dict[str, Value]) -> bool:
@@ -279,13 +356,15 @@ def _read_meta(ds: _Dataset) -> None:
 
 def _read_sectors(ds: _Dataset) -> None:
     """``sectors.csv`` (optional, kept by hand): each partner's sector (``loaders.curation``)."""
-    read_sectors(ds.reader, ds.nodes, checkable=not ds.partial_nodes())
+    read_sectors(ds.reader, ds.nodes, checkable=not ds.partial_nodes(), index=ds.index)
 
 
 def _read_curation(ds: _Dataset) -> None:
     """``curation.csv`` (optional, kept by hand): the links judged item by item."""
     ds.rels.extend(
-        read_curated_links(ds.reader, ds.nodes, ds.rels, checkable=not ds.partial_nodes())
+        read_curated_links(
+            ds.reader, ds.nodes, ds.rels, checkable=not ds.partial_nodes(), index=ds.index
+        )
     )
 
 

@@ -80,10 +80,11 @@ def _rel_props(store: Store) -> dict[tuple[str, str], dict[str, Any]]:
         None,
         {"description": ""},  # an empty string is not NULL: the parameter path keeps it
         {"roles": []},  # nor is an empty list
+        {"roles": [""]},  # nor a list of one empty item
         {"roles": ["holds \x1f the separator"]},
         {"description": "a NUL \x00 byte"},
     ],
-    ids=["copy-path", "empty-string", "empty-list", "separator-in-item", "nul-byte"],
+    ids=["copy-path", "empty-string", "empty-list", "empty-item", "separator-in-item", "nul-byte"],
 )
 def test_every_value_comes_back_exactly_as_written(
     empty_store: Store, extra: dict[str, Value] | None

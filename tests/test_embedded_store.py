@@ -74,15 +74,16 @@ def test_a_write_error_midway_keeps_the_old_generation(
     from graph.store import bulk
 
     written: list[str] = []
-    write_table = bulk.write_table
+    copy_tables = bulk.copy_tables
 
-    def broken_write(conn: Any, table: Any, rows: Any) -> None:
-        if len(written) == 3:  # the fourth table, in the writer thread
+    def broken_copy(conn: Any, tables: Any) -> None:
+        room = max(0, 3 - len(written))  # three tables copied, then the fourth fails
+        copy_tables(conn, tables[:room])
+        written.extend(table.name for table in tables[:room])
+        if len(tables) > room:
             raise RuntimeError("disk full (simulated)")
-        written.append(table.name)
-        write_table(conn, table, rows)
 
-    monkeypatch.setattr(bulk, "write_table", broken_write)
+    monkeypatch.setattr(bulk, "copy_tables", broken_copy)
     with pytest.raises(RuntimeError, match="disk full"):
         store.replace(data)
     assert _ids_checksum(store) == before

@@ -22,6 +22,7 @@ from graph.model import NODE_KINDS, NodeKind, PropType
 from graph.settings import BUNDLED_DATASET
 from loaders import DatasetError, read_dataset
 from loaders.cells import convert_column, parse_cell
+from loaders.csvfile import REVIEW, CsvReader
 from loaders.dataset import META_COLUMNS, REL_COLUMNS, REL_FILE
 
 FILES = sorted([spec.file for spec in NODE_KINDS.values()] + [REL_FILE, "meta.csv"])
@@ -220,3 +221,29 @@ def test_a_column_converts_exactly_as_its_cells_one_by_one(
     assert values == [value for _, value in one_by_one]
     assert bad == [i for i, (ok, _) in enumerate(one_by_one) if not ok]
     assert fast.seen == slow.seen
+
+
+@BOUNDED
+@given(
+    rows=st.lists(st.lists(CELL, min_size=2, max_size=2), max_size=8),
+    ending=st.sampled_from(["\n", "\r\n", ""]),
+)
+def test_a_file_read_in_one_pass_has_the_records_and_lines_of_one_by_one(
+    tmp_path_factory: pytest.TempPathFactory, rows: list[list[str]], ending: str
+) -> None:
+    # The one-pass reading (every record whole) and the record-by-record one agree on
+    # every record kept, the line it starts on, and every problem.
+    folder = tmp_path_factory.mktemp("lines")
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator=ending or "\n").writerows([["a", "b"], *rows])
+    text = buf.getvalue()[: -1 if not ending else None]
+    (folder / "t.csv").write_text(text, encoding="utf-8", newline="")
+    one_pass = CsvReader(folder)
+    kept = one_pass.rows("t.csv", ("a", "b"), policy=REVIEW)
+    by_record = CsvReader(folder)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    next(reader)
+    lines, records = by_record._each_record("t.csv", reader, 2)
+    assert [line for line, _ in kept] == lines
+    assert [[row["a"], row["b"]] for _, row in kept] == records
+    assert one_pass.problems == by_record.problems

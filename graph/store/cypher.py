@@ -289,19 +289,24 @@ def embedded_copy(
     columns: Sequence[Property],
     staging: Path,
     ends: tuple[NodeKind, NodeKind] | None = None,
+    separator: str = "\x1f",
 ) -> LiteralString:
     """``COPY`` one table (or one (from, to) pair of a relationship table) from a typed
-    scan of a staging CSV the store wrote; list cells are split on ``$sep``.
+    scan of a staging CSV the store wrote; list cells are split on ``separator`` (one
+    character, written as a Unicode escape: the statement takes no parameters, so that
+    several can run as one query).
 
     ``table`` is a model label or type and ``staging`` a path the store made, never
     request text (a ``COPY`` source cannot be a parameter).
     """
+    (code,) = map(ord, separator)
+    sep = f"'\\u{code:04x}'"
     scan = ", ".join(
         f"c{i} {'STRING' if p.type is PropType.STRING_LIST else EMBEDDED_TYPES[p.type]}"
         for i, p in enumerate(columns)
     )
     picks = ", ".join(
-        f"CASE WHEN c{i} IS NULL THEN NULL ELSE string_split(c{i}, $sep) END"
+        f"CASE WHEN c{i} IS NULL THEN NULL ELSE string_split(c{i}, {sep}) END"
         if p.type is PropType.STRING_LIST
         else f"c{i}"
         for i, p in enumerate(columns)

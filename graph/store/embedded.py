@@ -37,7 +37,7 @@ from graph.model import NodeKind, RelType
 from graph.settings import Settings
 from graph.store import cypher
 from graph.store.base import Store, StoreInfo
-from graph.store.bulk import all_rows, schema_ddl, write_parts
+from graph.store.bulk import Written, all_rows, schema_ddl, write_parts
 from graph.store.housekeeping import load_lock, prune_leftovers
 
 __all__ = ["EmbeddedStore", "schema_ddl"]
@@ -176,13 +176,18 @@ class EmbeddedStore(Store):
         building = self.generations / f"{stamp}-{tag}.lbug"
         target = building
         try:
-            data, counts = self._build(building, parts)
-            version = data.fingerprint()
+            written = self._build(building, parts)
+            version, counts = written.version, written.counts
             target = self.generations / f"{stamp}-{version}-{tag}.lbug"
             os.rename(building, target)
             sidecar = target.with_suffix(".json")
             loaded_at = datetime.now(UTC).isoformat(timespec="seconds")
-            meta = {"version": version, "loaded_at": loaded_at, "counts": counts, "meta": data.meta}
+            meta = {
+                "version": version,
+                "loaded_at": loaded_at,
+                "counts": counts,
+                "meta": written.meta,
+            }
             sidecar.write_text(json.dumps(meta, indent=1), encoding="utf-8")
             self._publish(target, if_empty)
         except BaseException:
@@ -192,7 +197,7 @@ class EmbeddedStore(Store):
                         leftover.unlink()
             raise
         self._prune(target)
-        return StoreInfo(self.backend, version, loaded_at, counts, dict(data.meta))
+        return StoreInfo(self.backend, version, loaded_at, counts, dict(written.meta))
 
     def _publish(self, target: Path, if_empty: bool) -> None:
         """Point the link at ``target``: the atomic switch readers see."""
@@ -210,9 +215,9 @@ class EmbeddedStore(Store):
             os.symlink(relative, link)
             os.replace(link, self.path)  # the atomic switch
 
-    def _build(self, target: Path, parts: Iterable[GraphData]) -> tuple[GraphData, dict[str, int]]:
+    def _build(self, target: Path, parts: Iterable[GraphData]) -> Written:
         try:
-            data, counts = write_parts(target, parts)  # graph/store/bulk.py
+            written = write_parts(target, parts)  # graph/store/bulk.py
         except RuntimeError as exc:
             if not _no_address_space(exc):
                 raise
@@ -222,10 +227,11 @@ class EmbeddedStore(Store):
                 "range of virtual memory, not RAM): lift the limit (`ulimit -v unlimited`) "
                 "and run `gcx load` again"
             ) from exc
-        expected = data.counts()
-        if counts != expected:
-            raise GraphUnavailable(f"the database holds {counts} after writing {expected}")
-        return data, counts
+        if written.counts != written.expected:
+            raise GraphUnavailable(
+                f"the database holds {written.counts} after writing {written.expected}"
+            )
+        return written
 
     def _prune(self, current: Path) -> None:
         """Delete old generations: all but the newest few and those swapped in lately.
