@@ -367,7 +367,7 @@ def _whole(text: str, reader: _csv.Reader, width: int) -> tuple[list[int], list[
     if "\r" in text:
         return None
     try:
-        records = list(reader)
+        records = _split(text) or list(reader)
     except csv.Error:
         return None
     if set(map(len, records)) - {width} or not all(map(str.strip, map(itemgetter(0), records))):
@@ -379,6 +379,20 @@ def _whole(text: str, reader: _csv.Reader, width: int) -> tuple[list[int], list[
     if sum(spans) != inside:  # the header spans lines
         return None
     return list(map(add, range(2, len(records) + 2), accumulate(spans, initial=0))), records
+
+
+def _split(text: str) -> list[list[str]] | None:
+    """The records after the header of a file without quotes (nor a carriage return,
+    a NUL or a line longer than the ``csv`` module's field limit): each line split on
+    commas, which is what the ``csv`` module reads from such a line, at a fraction of
+    its cost. None for any other file."""
+    if '"' in text or "\x00" in text:
+        return None
+    lines = text.split("\n")
+    if max(map(len, lines)) > csv.field_size_limit():
+        return None
+    rest = lines[1:-1] if text.endswith("\n") else lines[1:]
+    return list(map(methodcaller("split", ","), rest))
 
 
 def _csv_message(exc: csv.Error, read_to: int, start: int) -> str:
