@@ -117,15 +117,30 @@ def test_the_first_picture_is_the_picture_vis_network_then_draws(
     assert abs(fitted["at"]["y"] - camera["at"]["y"]) < 0.005 * span
 
 
-def test_a_click_on_the_first_picture_opens_the_panel_and_survives_the_takeover(
-    held: tuple[Any, Held],
-) -> None:
-    pg, hold = held
+def clicked(pg: Any) -> Any:
+    """The centred view's first picture, its centre clicked: the open panel."""
     shown(pg, CENTRED)
     x, y = first_point(pg, COLLAB)
     pg.mouse.click(x, y)
     panel = pg.locator('[data-role="panel"]')
     panel.wait_for(state="visible", timeout=5_000)
+    return panel
+
+
+def selected(pg: Any) -> list[str]:
+    """The nodes vis-network has selected."""
+    return list(
+        pg.evaluate(
+            "() => document.querySelector('[data-role=\"canvas\"]').gcxNetwork.getSelectedNodes()"
+        )
+    )
+
+
+def test_a_click_on_the_first_picture_opens_the_panel_and_survives_the_takeover(
+    held: tuple[Any, Held],
+) -> None:
+    pg, hold = held
+    panel = clicked(pg)
     assert panel.get_attribute("data-node-id") == COLLAB
     assert "teacher collaboration time" in panel.inner_text()
     assert pg.evaluate("typeof vis") == "undefined", "the panel came before vis-network"
@@ -137,8 +152,7 @@ def test_a_click_on_the_first_picture_opens_the_panel_and_survives_the_takeover(
         arg=COLLAB,
         timeout=5_000,
     )
-    net = "document.querySelector('[data-role=\"canvas\"]').gcxNetwork"
-    assert pg.evaluate(f"() => {net}.getSelectedNodes()") == [COLLAB]
+    assert selected(pg) == [COLLAB]
     assert f"focus={COLLAB}" in pg.evaluate("location.hash")
     assert panel.get_attribute("data-node-id") == COLLAB and panel.is_visible()
 
@@ -147,11 +161,7 @@ def test_a_click_on_empty_canvas_closes_the_panel_before_the_takeover(
     held: tuple[Any, Held],
 ) -> None:
     pg, _ = held
-    shown(pg, CENTRED)
-    x, y = first_point(pg, COLLAB)
-    pg.mouse.click(x, y)
-    panel = pg.locator('[data-role="panel"]')
-    panel.wait_for(state="visible", timeout=5_000)
+    clicked(pg)
     box = pg.locator('[data-role="canvas"]').bounding_box()
     pg.mouse.click(box["x"] + 3, box["y"] + box["height"] - 3)  # a corner: no node there
     pg.locator("[data-role=panel] .panel-close").wait_for(state="hidden", timeout=5_000)
@@ -173,8 +183,7 @@ def test_a_press_held_while_vis_network_arrives_still_ends_in_a_click(
     panel.wait_for(state="visible", timeout=5_000)
     assert panel.get_attribute("data-node-id") == COLLAB
     assert pg.locator(FIRST).count() == 0
-    net = "document.querySelector('[data-role=\"canvas\"]').gcxNetwork"
-    assert pg.evaluate(f"() => {net}.getSelectedNodes()") == [COLLAB]
+    assert selected(pg) == [COLLAB]
 
 
 def test_without_any_interaction_vis_network_takes_over_by_itself(page: Any) -> None:
