@@ -143,6 +143,14 @@ def test_a_click_on_the_first_picture_opens_the_panel_and_survives_the_takeover(
     panel = clicked(pg)
     assert panel.get_attribute("data-node-id") == COLLAB
     assert "teacher collaboration time" in panel.inner_text()
+    # the panel is on top of the first picture, not under it
+    on_top = pg.evaluate(
+        """() => { const p = document.querySelector('[data-role="panel"]');
+                   const r = p.getBoundingClientRect();
+                   return p.contains(document.elementFromPoint(r.left + r.width / 2,
+                                                                r.top + r.height / 2)); }"""
+    )
+    assert on_top
     assert pg.evaluate("typeof vis") == "undefined", "the panel came before vis-network"
     hold.release()
     taken_over(pg)
