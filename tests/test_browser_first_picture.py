@@ -8,6 +8,7 @@ then runs exactly as on a slow connection, and each test decides when vis-networ
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -218,3 +219,34 @@ def test_a_view_kept_in_the_address_is_drawn_by_vis_network_alone(page: Any) -> 
         ".get({filter: n => n.kind === 'Partner' && !n.hidden}).length"
     )
     assert hidden == 0
+
+
+def test_when_vis_network_cannot_load_the_first_picture_still_answers(
+    held: tuple[Any, Held],
+) -> None:
+    pg, _ = held
+    pg.unroute("**/vis-network.min.js*")
+    pg.route("**/vis-network.min.js*", lambda route: route.abort())
+    panel = clicked(pg)  # the click also sets off the (failing) load
+    assert panel.get_attribute("data-node-id") == COLLAB
+    status = pg.locator('[data-role="status"]').first
+    pg.wait_for_function(
+        "() => document.querySelector('[data-role=\"status\"]').textContent"
+        ".includes('could not load')",
+        timeout=10_000,
+    )
+    # the page's own line is kept, the sentence follows it
+    assert re.fullmatch(
+        r"\d+ nodes and \d+ relationships\. The interactive picture could not load: "
+        r"click a node for its details, or reload the page\.",
+        status.text_content() or "",
+    )
+    assert pg.locator(FIRST).count() == 1 and pg.evaluate("typeof vis") == "undefined"
+    # another node still opens its panel
+    x, y = first_point(pg, "theme-professional-growth")
+    pg.mouse.click(x, y)
+    pg.wait_for_function(
+        "() => document.querySelector('[data-role=\"panel\"]').dataset.nodeId"
+        " === 'theme-professional-growth'",
+        timeout=5_000,
+    )

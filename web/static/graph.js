@@ -164,9 +164,11 @@
     var view = new View(section, container, ui, data, own);
     container.gcxView = view;
     var start = function () {
-      loadVis().then(function () { setTimeout(function () { view.attach(); }, 0); }, function (err) {
-        view.say("the interactive picture could not load (" + err.message + "): " +
-                 "click a node for its details, or reload the page.");
+      loadVis().then(function () { setTimeout(function () { view.attach(); }, 0); }, function () {
+        // the first picture stays, and a click on it still opens a node's details
+        ui.status.textContent = ui.status.textContent.replace(/\s*$/, " ") +
+          "The interactive picture could not load: click a node for its details, or reload " +
+          "the page.";
       });
     };
     if (view.first) { whenReached(section, start); } else { start(); }
@@ -389,6 +391,6 @@
   window.gcxGraph = { setup: setup, parseState: parseState, stateHash: stateHash,
                       phrase: phrase, plural: plural, kindName: kindName,
                       kindPlural: kindPlural, text: text, button: button, cell: cell,
-                      copyState: copyState, View: View, DIM: DIM, loadVis: loadVis,
+                      copyState: copyState, View: View, DIM: DIM,
                       MAX_TOTAL: MAX_TOTAL, EXPAND_CAP: EXPAND_CAP };
 })();
