@@ -26,6 +26,11 @@ centred view (depth 2). Each is timed from navigation to three moments:
   (at once on a wheel or key), or after a second idle: here after the click, and for
   the challenge page, which is not clicked, after the idle second.
 
+Each wait runs in the page: a MutationObserver settles one promise when the awaited
+element appears, one round trip in all. Playwright's locator waits would run its
+injected script (selector engines) in the page's main thread at every animation frame,
+and the page being measured would wait behind it.
+
 A fourth row is the harness floor, measured the same way in the same run: a page served
 by the same server that draws one node on a canvas and opens a panel on a click. Its
 figures are what Playwright and Chromium cost with no app at all.
@@ -374,10 +379,28 @@ _POSITIONS = """() => {
   const net = document.querySelector('[data-role="canvas"]').gcxNetwork;
   return net.getPositions();
 }"""
+# Waits run in the page (a MutationObserver), not through Playwright's locators: a
+# locator's wait runs Playwright's own injected script (its selector engines) in the
+# page's main thread, polling at every animation frame, which the page being measured
+# then waits behind. One round trip per wait: the promise settles at the change.
+_UNTIL = """(selector, then) => new Promise((resolve, reject) => {
+  const done = () => {
+    const el = document.querySelector(selector);
+    if (!el) { return false; }
+    observer.disconnect(); clearTimeout(timer);
+    resolve(then(el));
+    return true;
+  };
+  const observer = new MutationObserver(done);
+  const timer = setTimeout(() => {
+    observer.disconnect(); reject(new Error("waited 30 s for " + selector));
+  }, 30000);
+  observer.observe(document, {attributes: true, childList: true, subtree: true});
+  done();
+})"""
 # The canvas scrolled into view, and the node nearest the middle of the drawn picture
 # (in the first picture or vis-network's, whichever is on screen) in page coordinates.
-_A_NODE = """() => {
-  const el = document.querySelector('[data-role="canvas"]');
+_A_NODE = """(el) => {
   el.scrollIntoView({block: "center"});
   const view = el.gcxView, box = el.getBoundingClientRect();
   const cam = view.first ? view.first.camera : view.network;
@@ -390,6 +413,20 @@ _A_NODE = """() => {
   }
   return best;
 }"""
+# The details panel, once open (shown, and naming a node): the node it names.
+_PANEL = '[data-role="panel"][data-node-id]:not([hidden])'
+_NAMED = """(el) => el.getClientRects().length ? el.getAttribute("data-node-id") : null"""
+
+
+def _until(page: Any, selector: str, then: str = "(el) => true") -> Any:
+    """Wait in the page until ``selector`` matches; ``then(element)``'s value."""
+    return page.evaluate(f"() => ({_UNTIL})({selector!r}, {then})")
+
+
+def _attribute(page: Any, name: str) -> str | None:
+    """An attribute of the page's first canvas."""
+    value = page.evaluate(f"() => document.querySelector({_CANVAS!r}).getAttribute({name!r})")
+    return str(value) if value is not None else None
 
 
 def _moved(before: dict[str, Any], after: dict[str, Any]) -> float:
@@ -410,25 +447,18 @@ def _visit(context: Any, url: str, *, click: bool, floor: bool = False) -> Row:
     try:
         start = time.perf_counter()
         page.goto(url, wait_until="commit")
-        canvas = page.locator(f'{_CANVAS}[data-shown="1"]').first
-        canvas.wait_for(state="attached", timeout=30_000)
+        target = _until(page, f'{_CANVAS}[data-shown="1"]', _A_NODE)
         out: Row = {"shown_ms": (time.perf_counter() - start) * 1000}
-        target = page.evaluate(_A_NODE)
         if click:
             page.mouse.click(target["x"], target["y"])
-            page.locator('[data-role="panel"][data-node-id]:not([hidden])').first.wait_for(
-                state="visible", timeout=10_000
-            )
+            out["panel_node"] = _until(page, _PANEL, _NAMED)
             out["usable_ms"] = (time.perf_counter() - start) * 1000
-            out["panel_node"] = page.get_attribute('[data-role="panel"]', "data-node-id")
             out["clicked"] = target["id"]
-        out["nodes"] = int(canvas.get_attribute("data-node-count") or 0)
+        out["nodes"] = int(_attribute(page, "data-node-count") or 0)
         if not floor:
-            page.locator(f'{_CANVAS}[data-drawn="1"]').first.wait_for(
-                state="attached", timeout=30_000
-            )
+            _until(page, f'{_CANVAS}[data-drawn="1"]')
             out["interactive_ms"] = (time.perf_counter() - start) * 1000
-            out["edges"] = int(canvas.get_attribute("data-edge-count") or 0)
+            out["edges"] = int(_attribute(page, "data-edge-count") or 0)
             before = page.evaluate(_POSITIONS)
             page.wait_for_timeout(500)
             out["moved_px"] = _moved(before, page.evaluate(_POSITIONS))

@@ -203,6 +203,28 @@ def test_without_any_interaction_vis_network_takes_over_by_itself(page: Any) -> 
     assert pg.evaluate("typeof vis") == "object"
 
 
+def test_vis_network_is_downloaded_only_after_the_first_picture_is_drawn(page: Any) -> None:
+    pg, watch = page
+    # in the page's own clock: when the first picture was drawn, and every request made
+    pg.add_init_script(
+        "new MutationObserver(c => c.forEach(m => { if (m.attributeName === 'data-shown' && "
+        "window.__shownAt === undefined) window.__shownAt = performance.now(); }))"
+        ".observe(document, {attributes: true, subtree: true});"
+    )
+    pg.goto(watch.base + CENTRED)
+    pg.locator('[data-role="canvas"][data-drawn="1"]').wait_for(state="attached", timeout=15_000)
+    # the page itself names vis-network nowhere but on the graph scripts' tag
+    assert pg.locator("link[rel=preload]").count() == 1  # the one graph.js added
+    bundle = pg.locator('script[src^="/bundle/graph.js"]')
+    assert (bundle.get_attribute("data-vis") or "").startswith("/vendor/vis-network/")
+    shown_at, started = pg.evaluate(
+        """() => [window.__shownAt, performance.getEntriesByType("resource")
+             .filter(e => e.name.includes("vis-network.min.js")).map(e => e.startTime)]"""
+    )
+    assert shown_at is not None and started, "the first picture, then vis-network"
+    assert min(started) > shown_at
+
+
 def test_a_view_kept_in_the_address_is_drawn_by_vis_network_alone(page: Any) -> None:
     pg, watch = page
     pg.add_init_script(

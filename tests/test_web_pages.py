@@ -209,7 +209,7 @@ def test_trailing_slash_urls_work_too(client: FlaskClient) -> None:
 
 def test_asset_urls_carry_their_version_and_are_cached_for_a_year(client: FlaskClient) -> None:
     html = client.get(f"/challenges/{COLLAB}").get_data(as_text=True)
-    assets = re.findall(r'(?:src|href)="(/(?:static|vendor|bundle)/[^"]+)"', html)
+    assets = re.findall(r'(?:src|href|data-vis)="(/(?:static|vendor|bundle)/[^"]+)"', html)
     assert any(a.startswith("/bundle/graph.js?v=") for a in assets)
     assert any("vis-network.min.js" in a for a in assets)
     for url in assets:
@@ -226,6 +226,10 @@ def test_asset_urls_carry_their_version_and_are_cached_for_a_year(client: FlaskC
                 assert not response.cache_control.immutable, other
     # the vendored stylesheet styles widgets the pictures do not use: not loaded
     assert "vis-network.css" not in html
+    # vis-network is named on the graph scripts' tag, for graph.js to fetch after the
+    # first picture: not preloaded with the page, where it held the graph scripts back
+    assert 'rel="preload"' not in html
+    assert re.search(r'<script src="/bundle/graph\.js\?v=[0-9a-f]{12}" data-vis="/vendor/', html)
 
 
 def test_the_graph_scripts_come_as_one_file_in_their_order(client: FlaskClient) -> None:

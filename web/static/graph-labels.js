@@ -42,35 +42,41 @@
     return w;
   }
 
-  function overlaps(a, b) {
-    return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
-  }
-
   // A uniform grid of boxes, so checking a label against the placed ones stays cheap.
-  function Grid(cell) { this.cell = cell; this.cells = {}; }
-  Grid.prototype.keys = function (b) {
-    var out = [];
-    for (var i = Math.floor(b.x0 / this.cell); i <= Math.floor(b.x1 / this.cell); i++) {
-      for (var j = Math.floor(b.y0 / this.cell); j <= Math.floor(b.y1 / this.cell); j++) {
-        out.push(i + "," + j);
-      }
-    }
-    return out;
-  };
-  Grid.prototype.free = function (b, skip) {
-    var keys = this.keys(b);
-    for (var k = 0; k < keys.length; k++) {
-      var list = this.cells[keys[k]] || [];
-      for (var m = 0; m < list.length; m++) {
-        if (list[m].owner !== skip && overlaps(b, list[m])) { return false; }
+  // Cells are keyed by one number (column and row packed), and no call allocates: this
+  // runs for every node of the first picture before anything is on screen.
+  var SPAN = 65536, MID = 32768;
+  function Grid(cell) { this.cell = cell; this.cells = new Map(); }
+  Grid.prototype.free = function (x0, y0, x1, y1, skip) {
+    var c = this.cell, i1 = Math.floor(x1 / c), j0 = Math.floor(y0 / c), j1 = Math.floor(y1 / c);
+    for (var i = Math.floor(x0 / c); i <= i1; i++) {
+      for (var j = j0; j <= j1; j++) {
+        var list = this.cells.get((i + MID) * SPAN + j + MID);
+        if (list === undefined) { continue; }
+        for (var m = 0; m < list.length; m++) {
+          var o = list[m];
+          if (o.owner !== skip && x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1) {
+            return false;
+          }
+        }
       }
     }
     return true;
   };
   Grid.prototype.add = function (b) {
-    var self = this;
-    this.keys(b).forEach(function (k) { (self.cells[k] = self.cells[k] || []).push(b); });
+    var c = this.cell, i1 = Math.floor(b.x1 / c), j0 = Math.floor(b.y0 / c), j1 = Math.floor(b.y1 / c);
+    for (var i = Math.floor(b.x0 / c); i <= i1; i++) {
+      for (var j = j0; j <= j1; j++) {
+        var k = (i + MID) * SPAN + j + MID, list = this.cells.get(k);
+        if (list === undefined) { this.cells.set(k, [b]); } else { list.push(b); }
+      }
+    }
   };
+
+  // The sides a label may take around its node, in order of preference. Each is anchored
+  // so that a narrower label's box lies inside a wider one's.
+  var SIDES = ["below", "above", "right", "left", "below-right", "below-left", "above-right",
+               "above-left"];
 
   /* Place the labels of the visible nodes for the network's current view.
    *   items: [{id, label, size, priority, bold}] (size: the node's radius in graph units)
@@ -81,60 +87,65 @@
     var pos = network.getPositions(ids);
     var scale = network.getScale();
     var grid = new Grid(120);
-    var screen = {};
+    var screen = new Map();
     items.forEach(function (it) {
       var p = pos[it.id];
       if (!p) { return; }
       var c = network.canvasToDOM(p);
       var r = Math.max(3, it.size * scale);
-      screen[it.id] = { x: c.x, y: c.y, r: r };
+      screen.set(it.id, { x: c.x, y: c.y, r: r });
       // every node is an obstacle: a label may not cover another node's shape
       grid.add({ x0: c.x - r, y0: c.y - r, x1: c.x + r, y1: c.y + r, owner: it.id });
     });
     var order = items.slice().sort(function (a, b) { return b.priority - a.priority; });
     var h = px * 1.3, gap = 2;
-    // The boxes a label of width w may take around its node, in order of preference.
-    // Each is anchored so that a narrower label's box lies inside a wider one's.
-    function sides(s, w) {
-      return [
-        ["below", s.x - w / 2, s.y + s.r + gap],
-        ["above", s.x - w / 2, s.y - s.r - gap - h],
-        ["right", s.x + s.r + gap, s.y - h / 2],
-        ["left", s.x - s.r - gap - w, s.y - h / 2],
-        ["below-right", s.x - s.r, s.y + s.r + gap],
-        ["below-left", s.x + s.r - w, s.y + s.r + gap],
-        ["above-right", s.x - s.r, s.y - s.r - gap - h],
-        ["above-left", s.x + s.r - w, s.y - s.r - gap - h]
-      ].map(function (side) {
-        return { side: side[0], x0: side[1], y0: side[2], x1: side[1] + w, y1: side[2] + h };
-      });
+    var box = { x0: 0, y0: 0 };      // the side being tried (reused)
+    // side k of a label of width w around s, into box
+    function side(s, w, k) {
+      var below = s.y + s.r + gap, above = s.y - s.r - gap - h;
+      switch (k) {
+        case 0: box.x0 = s.x - w / 2; box.y0 = below; break;
+        case 1: box.x0 = s.x - w / 2; box.y0 = above; break;
+        case 2: box.x0 = s.x + s.r + gap; box.y0 = s.y - h / 2; break;
+        case 3: box.x0 = s.x - s.r - gap - w; box.y0 = s.y - h / 2; break;
+        case 4: box.x0 = s.x - s.r; box.y0 = below; break;
+        case 5: box.x0 = s.x + s.r - w; box.y0 = below; break;
+        case 6: box.x0 = s.x - s.r; box.y0 = above; break;
+        default: box.x0 = s.x + s.r - w; box.y0 = above;
+      }
     }
-    function inside(box) {
-      return !bounds || (box.x0 >= 0 && box.y0 >= 0 && box.x1 <= bounds.w && box.y1 <= bounds.h);
+    function inside(w) {
+      return !bounds ||
+        (box.x0 >= 0 && box.y0 >= 0 && box.x0 + w <= bounds.w && box.y0 + h <= bounds.h);
     }
-    function fits(box, id) { return inside(box) && grid.free(box, id); }
+    function fits(w, id) {
+      return inside(w) && grid.free(box.x0, box.y0, box.x0 + w, box.y0 + h, id);
+    }
+    // No side free even for an empty label (padding only): no label fits, and its text
+    // need not be measured (most of a crowded picture's labels; measuring is the cost).
+    function room(s, id) {
+      for (var k = 0; k < SIDES.length; k++) { side(s, 4, k); if (fits(4, id)) { return true; } }
+      return false;
+    }
     var placed = [];
-    order.forEach(function (it) {
-      var s = screen[it.id];
-      if (!s || !it.label) { return; }
-      // No side free even for an empty label (padding only): no label fits, and its text
-      // need not be measured (most of a crowded picture's labels; measuring is the cost).
-      if (!it.force && !sides(s, 4).some(function (b) { return fits(b, it.id); })) { return; }
+    for (var n = 0; n < order.length; n++) {
+      var it = order[n], s = screen.get(it.id);
+      if (!s || !it.label) { continue; }
+      if (!it.force && !room(s, it.id)) { continue; }
       // a narrow screen gets shorter labels: more of them fit
       var text = it.full ? String(it.label) : short(it.label, bounds && bounds.w < 500 ? 22 : MAX_CHARS);
       var w = textWidth(text, px, it.bold) + 4;
-      var boxes = sides(s, w);
-      for (var i = 0; i < boxes.length; i++) {
-        var box = boxes[i];
-        if ((it.force && (inside(box) || i === boxes.length - 1)) || fits(box, it.id)) {
-          grid.add({ x0: box.x0, y0: box.y0, x1: box.x1, y1: box.y1, owner: it.id });
-          placed.push({ id: it.id, text: text, px: px, bold: !!it.bold, side: box.side,
-                        dx: box.x0 - s.x, dy: box.y0 - s.y, w: w, h: h,
-                        box: { x0: box.x0, y0: box.y0, x1: box.x1, y1: box.y1 } });
-          return;
+      for (var k = 0; k < SIDES.length; k++) {
+        side(s, w, k);
+        if ((it.force && (inside(w) || k === SIDES.length - 1)) || fits(w, it.id)) {
+          var b = { x0: box.x0, y0: box.y0, x1: box.x0 + w, y1: box.y0 + h };
+          grid.add({ x0: b.x0, y0: b.y0, x1: b.x1, y1: b.y1, owner: it.id });
+          placed.push({ id: it.id, text: text, px: px, bold: !!it.bold, side: SIDES[k],
+                        dx: b.x0 - s.x, dy: b.y0 - s.y, w: w, h: h, box: b });
+          break;
         }
       }
-    });
+    }
     return placed;
   }
 

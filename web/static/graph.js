@@ -103,17 +103,28 @@
 
   function copyState(s) { return parseState(stateHash(s)); }
 
-  /* vis-network is loaded once per page, after the first picture is on screen: its
-   * script is fetched early (the <link rel="preload"> of graph_scripts) and run here. */
+  /* vis-network is loaded once per page, after the first picture is on screen. Its URL
+   * is on the graph scripts' own tag (graph_scripts). fetchVis() starts the download
+   * (see whenReached for when), loadVis() runs it (and downloads it if not yet). */
+  var VIS_URL = document.currentScript ? document.currentScript.getAttribute("data-vis") : null;
+  var visFetching = false;
+  function fetchVis() {
+    if (visFetching || !VIS_URL || typeof vis !== "undefined") { return; }
+    visFetching = true;
+    var link = document.createElement("link");
+    link.rel = "preload";
+    link.as = "script";
+    link.href = VIS_URL;
+    document.head.appendChild(link);
+  }
   var visLoading = null;
   function loadVis() {
     if (typeof vis !== "undefined") { return Promise.resolve(); }
     if (visLoading) { return visLoading; }
-    var link = document.querySelector('link[data-role="vis-network"]');
     visLoading = new Promise(function (resolve, reject) {
-      if (!link) { reject(new Error("no vis-network on this page")); return; }
+      if (!VIS_URL) { reject(new Error("no vis-network on this page")); return; }
       var script = document.createElement("script");
-      script.src = link.href;
+      script.src = VIS_URL;
       script.onload = function () { resolve(); };
       script.onerror = function () { reject(new Error("vis-network did not load")); };
       document.head.appendChild(script);
@@ -127,24 +138,31 @@
    * (graph-first.js), so after a click or touch the work waits a further 150 ms: the panel
    * and a quick second click (a path's second node, a test's check that the panel is
    * open) are answered before vis-network's half second of work. Not on pointer-over:
-   * the click that usually follows would wait for that work. */
+   * the click that usually follows would wait for that work.
+   * ``early`` runs sooner: after the paint that follows the first interaction, or when
+   * the page first idles after 300 ms. The download it starts is read and handed to the
+   * page by its main thread, in pieces: right after the first picture it held a first
+   * click back by a tenth of a second on the whole graph. */
   var REACH = ["pointerup", "touchend", "wheel", "keydown", "focusin"];
   var AFTER_CLICK_MS = 150;
+  var EARLY_MS = 300;
   function afterPaint(fn, delay) {
     window.requestAnimationFrame(function () { setTimeout(fn, delay || 0); });
   }
-  function whenReached(section, fn) {
+  var whenIdle = window.requestIdleCallback || function (f) { return setTimeout(f, 1); };
+  function whenReached(section, fn, early) {
     var done = false;
     function go(ev) {
       if (done) { return; }
       done = true;
       REACH.forEach(function (t) { section.removeEventListener(t, go, true); });
       var clicked = ev && (ev.type === "pointerup" || ev.type === "touchend");
+      afterPaint(early);
       afterPaint(fn, clicked ? AFTER_CLICK_MS : 0);
     }
     REACH.forEach(function (t) { section.addEventListener(t, go, { capture: true, passive: true }); });
-    var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 1); };
-    setTimeout(function () { idle(function () { go(null); }, { timeout: 1000 }); }, 1000);
+    setTimeout(function () { whenIdle(early, { timeout: 500 }); }, EARLY_MS);
+    setTimeout(function () { whenIdle(function () { go(null); }, { timeout: 1000 }); }, 1000);
   }
 
   function setup(section) {
@@ -171,7 +189,11 @@
           "the page.";
       });
     };
-    if (view.first) { whenReached(section, start); } else { start(); }
+    if (view.first) {
+      whenReached(section, start, fetchVis);
+    } else {
+      start();
+    }
     return view;
   }
 
