@@ -269,7 +269,7 @@ class Context:
     row_by_row_max_rows: int
     api_runs: int = 50
     pages_runs: int = 50
-    browser_runs: int = 5
+    browser_runs: int = 9
     db_paths: dict[str, Path] = field(default_factory=dict)
 
     def db_for(self, label: str) -> Path:
@@ -737,7 +737,7 @@ def run(
     *,
     api_runs: int = 50,
     pages_runs: int = 50,
-    browser_runs: int = 5,
+    browser_runs: int = 9,
 ) -> Row:
     work = Path(tempfile.mkdtemp(prefix="gcx-bench-"))
     try:
@@ -789,7 +789,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--api-runs", type=int, default=50, help="requests per endpoint")
     parser.add_argument("--pages-runs", type=int, default=50, help="warm requests per page")
     parser.add_argument(
-        "--browser-runs", type=int, default=5, help="warm browser runs per view (after a cold one)"
+        "--browser-runs", type=int, default=9, help="warm browser runs per view (after a cold one)"
     )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
