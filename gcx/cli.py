@@ -48,6 +48,9 @@ EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_UNAVAILABLE, EXIT_QUERY = 0, 1, 2, 3, 4
 EXIT_NOT_LOADED, EXIT_LOAD_LIMIT = 5, 6
 #: ``gcx load`` found another load writing the same embedded store (nothing was changed).
 EXIT_BUSY = 7
+#: The reader of standard output went away (``gcx query ... | head``): the shell's code
+#: for a process ended by SIGPIPE (128 + 13).
+EXIT_PIPE = 141
 #: Threads per gunicorn worker under ``gcx serve --prod``.
 GUNICORN_THREADS = 8
 
@@ -446,6 +449,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _reader_gone(out: TextIO) -> int:
+    """Stop quietly when the reader of ``out`` went away, as command-line tools do.
+
+    ``out`` is pointed at /dev/null, so that the interpreter's last flush of what is still
+    buffered does not fail again (and print a traceback) on the way out.
+    """
+    try:
+        fd = out.fileno()
+    except (OSError, ValueError):  # not a file (a test's StringIO)
+        return EXIT_PIPE
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+    return EXIT_PIPE
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -457,7 +476,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None) -> int:
         return EXIT_USAGE
     try:
         code: int = args.func(args, settings, out)
+        out.flush()  # here, where a reader that went away is answered below
         return code
+    except BrokenPipeError:
+        return _reader_gone(out)
     except _FAILURE_CLASSES as exc:
         # The first row whose class matches, as an except chain in that order would pick.
         message, exit_code = next((m, c) for cls, m, c in _FAILURES if isinstance(exc, cls))

@@ -258,3 +258,17 @@ def test_the_console_script_has_help_everywhere() -> None:
         )
         assert proc.returncode == 0, proc.stderr
         assert "usage: gcx" in proc.stdout
+
+
+def test_a_reader_that_goes_away_ends_gcx_quietly(env: Path) -> None:
+    """``gcx stats | head -1``: no traceback, the shell's code for a broken pipe."""
+    assert run_cli("load")[0] == 0
+    gcx = Path(sys.executable).with_name("gcx")
+    with subprocess.Popen(
+        [str(gcx), "stats"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT
+    ) as proc:
+        assert proc.stdout is not None and proc.stderr is not None
+        proc.stdout.close()  # before gcx has started: its first write finds no reader
+        err = proc.stderr.read().decode()
+        assert proc.wait(timeout=120) == 141  # 128 + SIGPIPE, as a shell reports it
+    assert err == ""
