@@ -154,7 +154,11 @@ def _zombies() -> list[int]:
     """This process's children that exited but were never reaped."""
     out = []
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
-        for pid in (task / "children").read_text().split():
+        try:
+            children = (task / "children").read_text().split()
+        except FileNotFoundError:  # a thread that ended since the listing (its children,
+            continue  # if any, went to another thread of this process, listed too)
+        for pid in children:
             with contextlib.suppress(FileNotFoundError):
                 if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
                     out.append(int(pid))
