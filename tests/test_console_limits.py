@@ -156,8 +156,8 @@ def _zombies() -> list[int]:
     for task in Path(f"/proc/{os.getpid()}/task").iterdir():
         try:
             children = (task / "children").read_text().split()
-        except FileNotFoundError:  # a thread that ended since the listing (its children,
-            continue  # if any, went to another thread of this process, listed too)
+        except FileNotFoundError:  # a thread that ended since the listing: its children,
+            continue  # if any, were handed to another thread of this process
         for pid in children:
             with contextlib.suppress(FileNotFoundError):
                 if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
