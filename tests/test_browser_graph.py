@@ -366,6 +366,14 @@ def test_relationships_read_as_sentences(page: tuple[Any, Watch], server: Any) -
     open_table(pg)
     rows = pg.locator('[data-role="edge-rows"]').text_content()
     assert "is a member of" in rows and "MEMBER_OF" not in rows
+    # a link we matched (dashed) says so once, in plain words
+    pg.goto(f"{server.url}/explore?center={COLLAB}&depth=2")
+    drawn(pg)
+    tips = pg.evaluate(
+        "() => document.querySelector('[data-role=canvas]').gcxView.edges.map((e) => e.title)"
+    )
+    assert any(t.endswith(" (inferred)") for t in tips)
+    assert not any("inferred:" in t for t in tips)
 
 
 def test_an_expansion_adds_the_legend_themes_it_brings(

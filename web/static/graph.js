@@ -318,7 +318,7 @@
   View.prototype.sentence = function (e) {
     var a = this.known[e.from], b = this.known[e.to];
     var s = (a ? a.name : e.from) + " " + phrase(e) + " " + (b ? b.name : e.to);
-    return s + (e.basis && e.basis !== "stated" ? " (inferred: " + e.basis + ")" : "");
+    return s + (e.basis && e.basis !== "stated" ? " (inferred)" : "");
   };
 
   View.prototype.visEdge = function (e) {
