@@ -420,12 +420,14 @@ _NAMED = """(el) => el.getClientRects().length ? el.getAttribute("data-node-id")
 
 def _until(page: Any, selector: str, then: str = "(el) => true") -> Any:
     """Wait in the page until ``selector`` matches; ``then(element)``'s value."""
-    return page.evaluate(f"() => ({_UNTIL})({selector!r}, {then})")
+    return page.evaluate(f"(selector) => ({_UNTIL})(selector, {then})", selector)
 
 
 def _attribute(page: Any, name: str) -> str | None:
     """An attribute of the page's first canvas."""
-    value = page.evaluate(f"() => document.querySelector({_CANVAS!r}).getAttribute({name!r})")
+    value = page.evaluate(
+        "([canvas, name]) => document.querySelector(canvas).getAttribute(name)", [_CANVAS, name]
+    )
     return str(value) if value is not None else None
 
 
