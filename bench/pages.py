@@ -18,9 +18,10 @@ centred view (depth 2). Each is timed from navigation to three moments:
 - ``shown``: the first picture is on screen (``web/static/graph-first.js`` draws it from
   the page's data and sets ``data-shown="1"`` on the canvas);
 - ``usable``: a mouse click on the node nearest the canvas's middle has opened its
-  details panel (the canvas is scrolled into view, then ``page.mouse.click`` at the
-  node's screen position: what a user's click does, without a locator click's
-  actionability checks, which wait two animation frames for the element to be still);
+  details panel (``page.mouse.click`` at the node's screen position, the page first
+  scrolled to centre the canvas only when that node is off screen: what a user's click
+  does, without a locator click's actionability checks, which wait two animation frames
+  for the element to be still);
 - ``interactive``: vis-network has drawn (``data-drawn="1"``: hover, zoom, drag and the
   tools work). graph.js starts vis-network 150 ms after the user's first click or tap
   (at once on a wheel or key), or after a second idle: here after the click, and for
@@ -398,18 +399,29 @@ _UNTIL = """(selector, then) => new Promise((resolve, reject) => {
   observer.observe(document, {attributes: true, childList: true, subtree: true});
   done();
 })"""
-# The canvas scrolled into view, and the node nearest the middle of the drawn picture
-# (in the first picture or vis-network's, whichever is on screen) in page coordinates.
+# The node nearest the middle of the drawn picture (in the first picture or vis-network's,
+# whichever is on screen), in viewport coordinates. A user clicks a node they can see: the
+# page is scrolled (the canvas centred) only when that node is not on screen.
 _A_NODE = """(el) => {
-  el.scrollIntoView({block: "center"});
-  const view = el.gcxView, box = el.getBoundingClientRect();
+  const view = el.gcxView;
   const cam = view.first ? view.first.camera : view.network;
-  let best = null;
-  for (const [id, p] of Object.entries(cam.getPositions())) {
-    const d = cam.canvasToDOM(p), off = Math.hypot(d.x - box.width / 2, d.y - box.height / 2);
-    if (best === null || off < best.off) {
-      best = {id: id, x: box.left + d.x, y: box.top + d.y, off: off};
+  const nearest = () => {
+    const box = el.getBoundingClientRect();
+    let best = null;
+    for (const [id, p] of Object.entries(cam.getPositions())) {
+      const d = cam.canvasToDOM(p), off = Math.hypot(d.x - box.width / 2, d.y - box.height / 2);
+      if (best === null || off < best.off) {
+        best = {id: id, x: box.left + d.x, y: box.top + d.y, off: off};
+      }
     }
+    return best;
+  };
+  let best = nearest();
+  const margin = 12;
+  if (best.x < margin || best.y < margin || best.x > innerWidth - margin ||
+      best.y > innerHeight - margin) {
+    el.scrollIntoView({block: "center"});
+    best = nearest();
   }
   return best;
 }"""

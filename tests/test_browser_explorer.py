@@ -195,6 +195,66 @@ def test_explore_type_ahead_adds_a_centre_without_a_page_load(
     assert drawn(pg) > before
 
 
+LONG_CHALLENGE = (
+    "the-number-of-teacher-preparation-programs-that-collaborate-with-local-districts-around-"
+    "preparation-for-pk-12-stem-teachers"
+)
+
+# The canvas's and the form's boxes in viewport pixels, and the page's width in pixels.
+_BOXES = """() => {
+  const box = (sel) => { const b = document.querySelector(sel).getBoundingClientRect();
+                         return {left: b.left, right: b.right, top: b.top, bottom: b.bottom}; };
+  return {canvas: box('[data-role="canvas"]'), form: box('.explore-form'),
+          width: document.documentElement.scrollWidth};
+}"""
+
+
+@pytest.mark.parametrize(
+    ("width", "height"), [(1280, 900), (1024, 768), (1440, 900)], ids=["1280", "1024", "1440"]
+)
+def test_explore_shows_the_picture_beside_the_form_on_arrival(
+    browser: object, server: Server, width: int, height: int
+) -> None:
+    """On a desktop screen the picture is in view without scrolling: the form is a column
+    at its left (below the form, the picture began under the fold of a 1280x900 screen:
+    its top at 768 px)."""
+    context = browser.new_context(viewport={"width": width, "height": height})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    try:
+        for url in [f"/explore?center={COLLAB}", "/explore?all=1"]:
+            pg.goto(server.url + url)
+            drawn(pg)
+            b = pg.evaluate(_BOXES)
+            canvas, form = b["canvas"], b["form"]
+            assert pg.evaluate("() => scrollY") == 0
+            # the picture starts in the upper part of the screen, more than half of it in view
+            assert canvas["top"] < 0.6 * height, (url, canvas)
+            visible = min(canvas["bottom"], height) - canvas["top"]
+            assert visible > 0.5 * (canvas["bottom"] - canvas["top"]), (url, canvas)
+            assert form["right"] <= canvas["left"], "the form is a column left of the picture"
+            assert b["width"] == width
+        # a centre's long name wraps in the column instead of widening the page
+        pg.goto(f"{server.url}/explore?center={LONG_CHALLENGE}&center={AIR}")
+        drawn(pg)
+        b = pg.evaluate(_BOXES)
+        assert b["form"]["right"] <= b["canvas"]["left"] and b["width"] == width
+    finally:
+        context.close()
+
+
+def test_explore_on_a_phone_keeps_one_column_and_its_width(browser: object, server: Server) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844})  # type: ignore[attr-defined]
+    pg = context.new_page()
+    try:
+        pg.goto(f"{server.url}/explore?center={LONG_CHALLENGE}&center={AIR}")
+        drawn(pg)
+        b = pg.evaluate(_BOXES)
+        assert b["form"]["bottom"] <= b["canvas"]["top"], "the form above the picture"
+        assert b["width"] == 390, "long centre names wrap instead of widening the page"
+    finally:
+        context.close()
+
+
 def test_explore_opens_on_a_guided_start(page: tuple[object, Watch], server: Server) -> None:
     pg, _ = page
     pg.goto(f"{server.url}/explore")  # type: ignore[attr-defined]

@@ -264,11 +264,26 @@ def test_when_vis_network_cannot_load_the_first_picture_still_answers(
         status.text_content() or "",
     )
     assert pg.locator(FIRST).count() == 1 and pg.evaluate("typeof vis") == "undefined"
-    # another node still opens its panel
-    x, y = first_point(pg, "theme-professional-growth")
+    # another node, one the open panel does not cover, still opens its panel
+    other = pg.evaluate(
+        """() => {
+            const el = document.querySelector('[data-role="canvas"]');
+            const box = el.getBoundingClientRect(), cam = el.gcxView.first.camera;
+            for (const n of el.gcxView.data.nodes) {
+                const p = cam.canvasToDOM(cam.getPositions([n.id])[n.id]);
+                const hit = document.elementFromPoint(box.left + p.x, box.top + p.y);
+                if (n.kind === "Theme" && hit && hit.classList.contains("graph-first")) {
+                    return n.id;
+                }
+            }
+            return null;
+        }"""
+    )
+    assert other
+    x, y = first_point(pg, other)
     pg.mouse.click(x, y)
     pg.wait_for_function(
-        "() => document.querySelector('[data-role=\"panel\"]').dataset.nodeId"
-        " === 'theme-professional-growth'",
+        "(id) => document.querySelector('[data-role=\"panel\"]').dataset.nodeId === id",
+        arg=other,
         timeout=5_000,
     )
