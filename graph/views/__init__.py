@@ -22,6 +22,7 @@ from graph.views.directory import SORTS, DirectoryPage, DirectoryQuery, director
 from graph.views.kinds import (
     KIND_ORDER,
     KINDS,
+    LEGEND_THEMES_INLINE,
     REL_PHRASES,
     KindStyle,
     client_config,
@@ -53,6 +54,7 @@ from graph.views.vis import Link, draw, legend, node_display, prepare, to_vis
 __all__ = [
     "KINDS",
     "KIND_ORDER",
+    "LEGEND_THEMES_INLINE",
     "REL_PHRASES",
     "SORTS",
     "DirectoryPage",

@@ -25,6 +25,7 @@ __all__ = [
     "CATALYST_BORDER",
     "KINDS",
     "KIND_ORDER",
+    "LEGEND_THEMES_INLINE",
     "NO_THEME_COLOUR",
     "REL_PHRASES",
     "THEME_PALETTE",
@@ -92,6 +93,9 @@ THEME_PALETTE = (
     "#5c6bc0", "#00897b", "#ad1457",
 )  # fmt: skip
 NO_THEME_COLOUR = "#5f6b7a"
+#: Most themes a picture's legend lists in line; past it they sit behind one "N themes"
+#: disclosure (the map has seven; a map with hundreds would bury the picture's kinds).
+LEGEND_THEMES_INLINE = 12
 CATALYST_BORDER = "#b8860b"
 
 
@@ -131,7 +135,8 @@ def kind_label(kind: str, count: int | None = None) -> str:
 
 def client_config() -> dict[str, Any]:
     """What the browser scripts need to know, as JSON: each kind's words, colour, shape,
-    page pattern and description, and every limit (:data:`graph.settings.LIMITS`).
+    page pattern and description, every limit (:data:`graph.settings.LIMITS`) and how many
+    themes a legend lists in line.
 
     >>> config = client_config()
     >>> config["kinds"]["ProjectTeam"]["label"], config["limits"]["subgraph_nodes"]
@@ -148,4 +153,9 @@ def client_config() -> dict[str, Any]:
         }
         for k, s in KINDS.items()
     }
-    return {"kinds": kinds, "limits": asdict(LIMITS), "relationships": dict(REL_PHRASES)}
+    return {
+        "kinds": kinds,
+        "limits": asdict(LIMITS),
+        "relationships": dict(REL_PHRASES),
+        "legend_themes_inline": LEGEND_THEMES_INLINE,
+    }

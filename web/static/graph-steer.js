@@ -349,6 +349,19 @@
       entries.push({ key: "kind:" + k.kind, label: G.kindPlural(k.kind), colour: k.colour, shape: k.shape });
     });
     box.replaceChildren(text("span", "Show or hide:", "legend-title"));
+    // past G.LEGEND_THEMES_INLINE themes in view, they sit behind one disclosure (as in
+    // the server's legend), which stays open across redraws once the user opens it
+    function aTheme(en) { return en.key.indexOf("theme:") === 0 && en.key !== "theme:none"; }
+    var themes = entries.filter(function (en) { return counts[en.key] && aTheme(en); }).length;
+    var more = null;
+    if (themes > G.LEGEND_THEMES_INLINE) {
+      more = document.createElement("details");
+      more.className = "legend-more";
+      more.open = !!self.legendMoreOpen;
+      more.addEventListener("toggle", function () { self.legendMoreOpen = more.open; });
+      more.appendChild(text("summary", themes + " themes"));
+      var items = more.appendChild(text("span", "", "legend-more-items"));
+    }
     entries.forEach(function (en) {
       if (!counts[en.key]) { return; }
       var on = !has(self.state.hide, en.key);
@@ -359,8 +372,9 @@
       b.appendChild(swatch(en.colour, en.shape));
       b.appendChild(document.createTextNode(" " + en.label + " "));
       b.appendChild(text("span", "(" + counts[en.key] + ")", "legend-count"));
-      box.appendChild(b);
+      (more && aTheme(en) ? items : box).appendChild(b);
     });
+    if (more) { box.appendChild(more); }
     box.appendChild(text("span", "Stars: catalysts · solid lines: stated · dashed: inferred · " +
                          "challenge size: partners addressing it", "legend-note"));
   };

@@ -21,6 +21,7 @@
   var CONFIG = configEl ? JSON.parse(configEl.textContent) : { kinds: {}, limits: {} };
   var MAX_TOTAL = CONFIG.limits.subgraph_nodes;   // most nodes a picture may grow to
   var EXPAND_CAP = CONFIG.limits.expand_nodes;    // most nodes one expansion may add
+  var LEGEND_THEMES_INLINE = CONFIG.legend_themes_inline;  // most themes a legend lists in line
   var KIND_RANK = { Theme: 6, Challenge: 5, Partner: 3, ProjectTeam: 4, FocusArea: 4 };
   var DIM = 0.15;
   var urlOwner = null;      // the section whose state lives in location.hash
@@ -414,5 +415,6 @@
                       phrase: phrase, plural: plural, kindName: kindName,
                       kindPlural: kindPlural, text: text, button: button, cell: cell,
                       copyState: copyState, View: View, DIM: DIM,
-                      MAX_TOTAL: MAX_TOTAL, EXPAND_CAP: EXPAND_CAP };
+                      MAX_TOTAL: MAX_TOTAL, EXPAND_CAP: EXPAND_CAP,
+                      LEGEND_THEMES_INLINE: LEGEND_THEMES_INLINE };
 })();
