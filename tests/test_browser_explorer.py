@@ -191,6 +191,8 @@ def test_explore_type_ahead_adds_a_centre_without_a_page_load(
     assert pg.evaluate(  # type: ignore[attr-defined]
         "(id) => document.querySelector('[data-role=canvas]').gcxNodes.get(id) !== null", AIR
     )
+    # the new centre's kinds join the legend (COLLAB's neighbourhood has no partner)
+    pg.locator('[data-legend="kind:Partner"]').wait_for()  # type: ignore[attr-defined]
     pg.reload()  # type: ignore[attr-defined]
     assert drawn(pg) > before
 

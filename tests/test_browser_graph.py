@@ -376,25 +376,28 @@ def test_relationships_read_as_sentences(page: tuple[Any, Watch], server: Any) -
     assert not any("inferred:" in t for t in tips)
 
 
-def test_an_expansion_adds_the_legend_themes_it_brings(
+def test_an_expansion_adds_the_legend_themes_and_kinds_it_brings(
     page: tuple[Any, Watch], server: Any, shared_store: Store
 ) -> None:
-    # A view's payload lists only the themes in view; expanding the theme next to COLLAB
-    # brings challenges whose first theme is another one, and the legend must offer it.
+    # A view's payload lists only the kinds and themes in view; expanding the theme next
+    # to COLLAB brings partners, commitments and challenges whose first theme is another
+    # one, and the legend must offer them.
     g = shared_store.snapshot()
-    before = {t["id"] for t in to_vis(g, subgraph(g, [COLLAB]))["legend"]["themes"]}
-    after = to_vis(g, subgraph(g, [THEME], max_nodes=41))["legend"]["themes"]
-    brought = {t["id"] for t in after} - before
-    assert brought
+    view = to_vis(g, subgraph(g, [COLLAB]))["legend"]
+    grown = to_vis(g, subgraph(g, [THEME], max_nodes=41))["legend"]
+    brought = {t["id"] for t in grown["themes"]} - {t["id"] for t in view["themes"]}
+    kinds = {k["kind"] for k in grown["kinds"]} - {k["kind"] for k in view["kinds"]}
+    assert brought and kinds
     pg, _ = page
     pg.goto(f"{server.url}/explore?center={COLLAB}")
     shown = drawn(pg)
-    for theme in brought:
-        assert pg.locator(f'[data-legend="theme:{theme}"]').count() == 0
+    legend = [f"theme:{t}" for t in brought] + [f"kind:{k}" for k in kinds]
+    for key in legend:
+        assert pg.locator(f'[data-legend="{key}"]').count() == 0
     x, y = node_point(pg, THEME)
     pg.mouse.dblclick(x, y)
     pg.wait_for_function(
         "(n) => +document.querySelector('[data-role=canvas]').dataset.nodeCount > n", arg=shown
     )
-    for theme in brought:
-        assert pg.locator(f'[data-legend="theme:{theme}"]').count() == 1
+    for key in legend:
+        assert pg.locator(f'[data-legend="{key}"]').count() == 1

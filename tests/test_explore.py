@@ -239,6 +239,21 @@ def test_to_vis_styles_kinds_catalysts_and_inferred_edges(g: Snapshot) -> None:
     assert all(isinstance(n["title"], str) and "\n" not in n["label"] for n in vis["nodes"])
 
 
+def test_a_views_legend_names_only_the_kinds_in_view(g: Snapshot) -> None:
+    around = to_vis(g, subgraph(g, [COLLAB], depth=1))
+    partner = to_vis(g, subgraph(g, [AIR], depth=1, kinds={"Partner", "ProjectTeam"}))
+    whole = to_vis(g, subgraph(g, [], max_nodes=LIMITS.subgraph_nodes))
+    for vis in (around, partner, whole):
+        in_view = {n["kind"] for n in vis["nodes"]} - {"Challenge", "Theme"}
+        assert [k["kind"] for k in vis["legend"]["kinds"]] == [
+            k for k in KIND_ORDER if k in in_view
+        ]
+    assert {k["kind"] for k in partner["legend"]["kinds"]} == {"Partner", "ProjectTeam"}
+    # the whole graph holds every kind; a challenge's neighbourhood does not
+    assert len(whole["legend"]["kinds"]) == len(KIND_ORDER) - 2
+    assert len(around["legend"]["kinds"]) < len(whole["legend"]["kinds"])
+
+
 def test_views_share_display_data_and_list_only_the_themes_in_view(g: Snapshot) -> None:
     shared = node_display(g)
     before = {k: dict(v) if isinstance(v, dict) else v for k, v in shared[COLLAB].items()}

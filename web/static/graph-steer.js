@@ -36,13 +36,18 @@
       .then(function (sub) { self.fetched[id] = sub; self.learnLegend(sub.legend); return sub; });
   };
 
-  /* A payload's legend lists the themes in its view only: keep those an expansion brings. */
+  /* A payload's legend lists the kinds and themes in its view only: keep those an
+   * expansion brings (kinds in the server's order). */
   View.prototype.learnLegend = function (legend) {
     var mine = this.data.legend;
     if (!legend || !mine) { return; }
     var seen = {};
     mine.themes.forEach(function (t) { seen[t.id] = true; });
     legend.themes.forEach(function (t) { if (!seen[t.id]) { seen[t.id] = true; mine.themes.push(t); } });
+    var kinds = {};
+    mine.kinds.forEach(function (k) { kinds[k.kind] = true; });
+    legend.kinds.forEach(function (k) { if (!kinds[k.kind]) { kinds[k.kind] = true; mine.kinds.push(k); } });
+    mine.kinds.sort(function (a, b) { return G.KIND_ORDER.indexOf(a.kind) - G.KIND_ORDER.indexOf(b.kind); });
   };
 
   /* The node ids an expansion ("ID" or "ID~TYPE") adds, placing the new ones in free space. */

@@ -257,7 +257,7 @@
         self.known[id].center = true;
         self.nodes.update({ id: id, borderWidth: 3, color: Object.assign({}, self.known[id].color, { border: "#263238" }) });
         (self.data.centers = self.data.centers || []).push(id);
-        self.data.legend = self.data.legend || sub.legend;
+        if (self.data.legend) { self.learnLegend(sub.legend); } else { self.data.legend = sub.legend; }
         if (self.own) {
           var q = new URLSearchParams(window.location.search);
           if (q.getAll("center").indexOf(id) < 0) { q.append("center", id); }

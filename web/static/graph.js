@@ -416,5 +416,6 @@
                       kindPlural: kindPlural, text: text, button: button, cell: cell,
                       copyState: copyState, View: View, DIM: DIM,
                       MAX_TOTAL: MAX_TOTAL, EXPAND_CAP: EXPAND_CAP,
-                      LEGEND_THEMES_INLINE: LEGEND_THEMES_INLINE };
+                      LEGEND_THEMES_INLINE: LEGEND_THEMES_INLINE,
+                      KIND_ORDER: Object.keys(CONFIG.kinds) };
 })();
