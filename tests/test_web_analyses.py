@@ -218,7 +218,9 @@ def test_collaborators_page_lists_ranked_partners_with_why_evidence_and_basis(
     assert "is on your project team" in expected[0].why
     n = len(expected[0].shared)
     assert f"Evidence: {n} thing{'s' if n != 1 else ''} in common" in ranked
-    assert "through a project team" in ranked and "MEMBER_OF" in ranked
+    # each step of a path in words, not the relationship's type
+    assert "through a project team" in ranked and "→ is a member of →" in ranked
+    assert "MEMBER_OF" not in ranked
     assert 'class="basis basis-stated"' in ranked
     assert 'value="American Institutes for Research"' in html  # the form keeps the partner
 
