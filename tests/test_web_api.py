@@ -5,13 +5,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 from flask.testing import FlaskClient
 
 from graph import addressing
 from graph.analyses.addressing import ROLES, VIA_WORDS
 from graph.settings import LIMITS
 from graph.store.base import Store
+from graph.views import KINDS
 from web.render import node_linker, node_url
 
 COLLAB = "the-time-for-pk-12-stem-teachers-to-collaborate-during-the-school-day"
@@ -178,9 +179,15 @@ def test_api_responses_are_json_with_safety_headers(client: FlaskClient) -> None
 
 
 def test_node_links_are_the_routes_urls_for_every_node(app: Flask, shared_store: Store) -> None:
+    # node_url builds each kind's route once per request and appends plain ids: every
+    # link must equal url_for's own, under a mount point too, and for ids that need quoting
     g = shared_store.snapshot()
-    odd = [("Partner", "a:b"), ("Commitment", "x~y"), ("Theme", "_")]
-    with app.test_request_context("/"):
-        link = node_linker()
-        for kind, node_id in [(k, n) for n, k in g.nodes(data="kind")] + odd:
-            assert link(kind, node_id) == node_url(kind, node_id)
+    odd = [("Partner", "a:b"), ("Commitment", "x~y"), ("Theme", "_"), ("Partner", "é / ?")]
+    for base in ("http://localhost/", "http://localhost/mounted/"):
+        with app.test_request_context("/", base_url=base):
+            link = node_linker()
+            for kind, node_id in [(k, n) for n, k in g.nodes(data="kind")] + odd:
+                area = KINDS[kind].area
+                expected = url_for(f"{area}.show", node_id=node_id)
+                assert link(kind, node_id) == node_url(kind, node_id) == expected
+                assert expected.startswith(base.removeprefix("http://localhost"))
