@@ -61,8 +61,9 @@ def node_url(kind: str, node_id: str) -> str:
     """The page of a node: ``/<area>/<id>`` of its kind (``graph.views.KINDS``).
 
     Each kind's route is built by ``url_for`` once per request and an id that needs no
-    quoting is appended to it: ``url_for`` per node was 45% of a whole-graph view and a
-    quarter of a busy partner's page (its evidence paths link 550 nodes).
+    quoting is appended to it: ``url_for`` per node was 45% of a whole-graph view, and
+    the busiest partner's page (its evidence paths link 550 nodes) fell from 31.6 to
+    24.9 ms with this (medians of four alternated runs of 30 requests).
     """
     style = KINDS.get(kind)
     endpoint = f"{style.area if style else 'nodes'}.show"
