@@ -26,11 +26,12 @@ _ISSUE_14 = ("engine floor", "pyvis", "Chromium")
 #: list) and its columns.
 _TABLES = (
     (
-        "#### Load against the engine floor (median of runs)",
+        "#### Load against the engine floor (medians; load / floor is the median of the "
+        "ratios of each load and the floor run right after it)",
         "load",
         "rows",
-        "dataset rows validate_s write_s load_s floor_s vs_floor gcx_load_wall_s "
-        "gcx_load_peak_rss_mib",
+        "dataset rows validate_s write_s load_s floor_s vs_floor load_cpu_s floor_cpu_s "
+        "gcx_load_wall_s gcx_load_peak_rss_mib",
     ),
     (
         "#### Row-by-row `MERGE` in one transaction, against our write and our load",

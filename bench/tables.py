@@ -46,6 +46,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "write_rows_per_s": ("write rows/s", ",.0f"),
     "floor_s": ("engine floor s", ".3f"),
     "vs_floor": ("load / floor", ".2f"),
+    "load_cpu_s": ("load CPU s", ".2f"),
+    "floor_cpu_s": ("floor CPU s", ".2f"),
     "gcx_load_wall_s": ("gcx load wall s", ".2f"),
     "row_by_row_s": ("row-by-row s", ".2f"),
     "row_by_row_rows_per_s": ("rows/s", ",.0f"),

@@ -35,9 +35,11 @@ def test_the_bench_runs_at_the_smallest_scale_and_writes_its_json(tmp_path: Path
     assert snap["synthetic-x1"]["nodes"] == snap["bundled"]["nodes"]
     (rbr,) = results["row_by_row"]["rows"]
     assert rbr["dataset"] == "synthetic-x1" and rbr["ratio"] > 0 and rbr["ratio_load"] > 0
-    assert all(
-        r["floor_s"] > 0 and r["vs_floor"] == r["load_s"] / r["floor_s"] for r in load.values()
-    )
+    for r in load.values():  # one run: one pair, a load and the floor right after it
+        assert r["floor_s"] > 0 and r["pair_ratios"] == [r["load_s"] / r["floor_s"]]
+        assert r["vs_floor"] == r["pair_ratios"][0]
+        # CPU of every thread: the load's engine and validation, the floor's engine
+        assert r["load_cpu_s"] > 0 and r["floor_cpu_s"] > 0
     assert results["api"]["status"] == "skipped"
     table = render(results)
     for heading in ("Load:", "Snapshot:", "Row-by-row MERGE", "Targets"):

@@ -203,4 +203,4 @@ def _gaps_json(g: Snapshot, theme: str | None, inferred: bool) -> bytes:
         row["url"] = node_url(NodeKind.CHALLENGE, row["challenge"])
     body["weights"] = dict(WEIGHTS)
     body["matrix"] = matrix_dict(theme_sector_matrix(g, include_inferred=inferred), inferred)
-    return json.dumps(body, ensure_ascii=False).encode("utf-8")
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")

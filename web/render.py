@@ -112,7 +112,9 @@ def graph_payload(g: Snapshot, args: SubgraphRequest) -> dict[str, Any]:
 @lru_cache(maxsize=64)
 def graph_json(g: Snapshot, args: SubgraphRequest) -> bytes:
     """:func:`graph_payload` as JSON bytes (what ``/api/subgraph`` sends), cached likewise."""
-    return json.dumps(graph_payload(g, args), ensure_ascii=False).encode("utf-8")
+    return json.dumps(graph_payload(g, args), ensure_ascii=False, separators=(",", ":")).encode(
+        "utf-8"
+    )
 
 
 @lru_cache(maxsize=64)

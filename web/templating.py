@@ -47,6 +47,13 @@ def init_app(app: Flask) -> None:
     app.jinja_env.autoescape = True  # every template, whatever its extension
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    # ``tojson`` (a graph's data in its page): no spaces after separators and non-ASCII
+    # as itself (Jinja still escapes <, >, & and '): a graph page is about 5% smaller
+    app.jinja_env.policies["json.dumps_kwargs"] = {
+        "sort_keys": True,
+        "separators": (",", ":"),
+        "ensure_ascii": False,
+    }
     app.add_template_filter(kind_label)
     app.add_template_filter(rel_phrase)
     app.add_template_filter(safe_url)
