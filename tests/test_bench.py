@@ -9,7 +9,11 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
+import pytest
+
+from bench.pages import CHROMIUM, CHROMIUM_ARGS, FLOOR_PATH, LocalServer, with_floor
 from bench.run import render, run, run_process
 
 
@@ -125,3 +129,48 @@ def test_the_views_section_pairs_every_view_with_both_baselines(tmp_path: Path) 
         assert r["ours_bytes"] > 0 and r["pyvis_bytes"] > r["json_bytes"] > 0
     assert len(views["targets"]) == len(names)
     assert "Views: first (uncached) server time" in render(results)
+
+
+def _not_found(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    start_response("404 Not Found", [("Content-Type", "text/plain")])
+    return [b"no app here"]
+
+
+def _browser_ui_pages(args: list[str], url: str, tmp_path: Path) -> set[str]:
+    """The hosts of the ``chrome://`` pages a fresh Chromium started with ``args`` loads
+    while one new tab opens ``url`` (from a trace of every process)."""
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    trace = tmp_path / f"trace-{len(args)}.json"
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=args)
+        try:
+            browser.start_tracing(path=str(trace), categories=["devtools.timeline"])
+            page = browser.new_page()
+            page.goto(url)
+            page.wait_for_timeout(300)
+            browser.stop_tracing()
+        finally:
+            browser.close()
+    found = set()
+    for event in json.loads(trace.read_text())["traceEvents"]:
+        data = event.get("args", {}).get("data")
+        address = data.get("url") if isinstance(data, dict) else None
+        if isinstance(address, str) and address.startswith("chrome://"):
+            found.add(address.split("/")[2])
+    return found
+
+
+def test_the_browser_builds_no_address_bar_popups_beside_the_measured_page(
+    tmp_path: Path,
+) -> None:
+    """Chromium 156 builds its address-bar popups as web pages for every new tab, in a
+    renderer that competes with the measured page for the machine's cores; the flags the
+    bench and the browser tests share turn them off (without them, they are there)."""
+    server = LocalServer(with_floor(_not_found))
+    try:
+        url = server.url + FLOOR_PATH
+        default = [a for a in CHROMIUM_ARGS if not a.startswith("--disable-features=")]
+        assert "omnibox-popup.top-chrome" in _browser_ui_pages(default, url, tmp_path)
+        assert _browser_ui_pages(CHROMIUM_ARGS, url, tmp_path) == set()
+    finally:
+        server.close()
