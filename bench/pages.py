@@ -68,7 +68,8 @@ CHROMIUM = Path("/usr/bin/chromium")
 #: The browser's own address-bar popups, which Chromium 156 (headless included) builds as
 #: web pages in a renderer of their own for every new tab: about 450 ms of that
 #: renderer's main thread around each visit's load (traced), on the two cores the
-#: measured page shares. No page uses them, and Playwright's own headless shell has none.
+#: measured page shares. No page uses them (Chromium's headless shell, Playwright's
+#: default, has no browser UI at all).
 #: All four are needed: with one off, another popup takes its place.
 BROWSER_UI_OFF = (
     "WebUIOmniboxPopup",

@@ -680,7 +680,8 @@ def render(results: Row) -> str:
     parts.append(
         _table(
             "Load: `gcx load DIR` into the embedded store, against the engine floor (the same "
-            "per-table CSVs by COPY alone), median of runs",
+            "per-table CSVs by COPY alone), medians; load / floor: the median of the ratios "
+            "of each load and the floor run right after it",
             columns(
                 "dataset rows validate_s write_s load_s rows_per_s write_rows_per_s floor_s "
                 "vs_floor load_cpu_s floor_cpu_s gcx_load_wall_s gcx_load_peak_rss_mib"
