@@ -342,3 +342,20 @@ def test_commitments_show_their_short_title_and_partners_their_theme_level_work(
     assert 'href="/themes/theme-preparation"' in part and "by its own description" in part
     assert "judged" in part  # a curated link says it was judged
     assert "nonprofit" in html or "higher education" in html  # its sector
+
+
+def test_a_pages_graph_data_is_compact_json_with_text_as_it_is(client: FlaskClient) -> None:
+    """The graph data a page carries: no spaces after separators, non-ASCII characters as
+    themselves (not ``\\u`` escapes), and still nothing that could end its script."""
+    import json
+
+    html = client.get(f"/explore?center={COLLAB}&depth=2").get_data(as_text=True)
+    start = html.index('data-role="data">') + len('data-role="data">')
+    data = html[start : html.index("</script>", start)]
+    payload = json.loads(data)
+    assert "·" in data and "\\u00b7" not in data  # the node summaries' separator
+    compact = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    for char, escape in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"), ("'", "\\u0027")):
+        compact = compact.replace(char, escape)
+    assert data == compact
+    assert "<" not in data and "&" not in data
