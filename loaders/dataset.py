@@ -386,6 +386,7 @@ COMPLETED_BY = {NodeKind.PARTNER: SECTORS_FILE}
 #: links), and that file: a load hands them over after it, so the engine copies each
 #: table once.
 ADDED_TO_BY = {RelType.ADDRESSES: CURATION_FILE, RelType.ABOUT: CURATION_FILE}
+_COMPLETING = {*COMPLETED_BY.values(), *ADDED_TO_BY.values()}
 
 
 @dataclass
@@ -449,9 +450,9 @@ def collector_paused() -> Iterator[None]:
 def read_parts(folder: Path, *, whole_tables: bool = True) -> Iterator[GraphData]:
     """Read and validate the dataset in ``folder`` file by file, handing over each part as
     soon as it is clean and complete: each node file's nodes (the partners once
-    ``sectors.csv`` is read), the relationships a batch at a time (:data:`REL_BATCH`;
-    with ``whole_tables``, those of the types ``curation.csv`` adds to only with the
-    curated links), and last the meta with the hash of every file's bytes
+    ``sectors.csv`` is read, if the folder has one), the relationships a batch at a time
+    (:data:`REL_BATCH`; with ``whole_tables`` and a ``curation.csv``, those of the types
+    it adds to only with the curated links), and last the meta with the hash of every file's bytes
     (``source_digest``, the version).
 
     After the first problem nothing more is handed over, but every file is still read,
@@ -467,6 +468,9 @@ def read_parts(folder: Path, *, whole_tables: bool = True) -> Iterator[GraphData
         raise DatasetError([Problem(str(folder), 0, "is not a folder")])
     ds = _Dataset(CsvReader(folder))
     handover = _Handover(ds, whole_tables=whole_tables)
+    # A completing file that is not there completes nothing: nothing waits for it (at
+    # x100 without curation.csv, the engine copies the links instead of idling).
+    handover.done.update(f for f in _COMPLETING if not (folder / f).exists())
     for file, read in FILE_READERS:
         for _ in read(ds) or ():
             if part := handover.take():

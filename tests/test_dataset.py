@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -139,3 +140,28 @@ def test_the_parts_join_to_the_dataset_file_by_file_and_batch_by_batch(
     assert sorted(map(repr, whole.nodes)) == sorted(map(repr, DATA.nodes))
     assert sorted(map(repr, whole.rels)) == sorted(map(repr, DATA.rels))
     assert whole.meta == DATA.meta and whole.source_digest == DATA.source_digest
+
+
+def test_nothing_waits_for_a_completing_file_that_is_not_there(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Without sectors.csv and curation.csv, the partners go when partners.csv is read and
+    # the ABOUT links with their batch of relationships.csv: nothing is held for a file
+    # that will never come (the engine would idle meanwhile).
+    monkeypatch.setattr(dataset, "REL_BATCH", 100)
+    folder = tmp_path / "ds"
+    shutil.copytree(BUNDLED_DATASET, folder)
+    (folder / "sectors.csv").unlink()
+    (folder / "curation.csv").unlink()
+    parts = list(read_parts(folder))
+    kinds = [n.kind for p in parts for n in p.nodes[:1]]
+    assert kinds == list(NodeKind) and not parts[-1].nodes  # each node file in its order
+    about = [i for i, p in enumerate(parts) if any(r.type is RelType.ABOUT for r in p.rels)]
+    rel_parts = [i for i, p in enumerate(parts) if p.rels]
+    assert about and about[-1] < rel_parts[-1] and not parts[-1].rels
+    whole = GraphData.joined(parts)
+    assert len(whole.rels_of(RelType.ABOUT)) == 46 and not whole.rels_of(RelType.ADDRESSES)
+    assert "curated" not in {n.props["sector_basis"] for n in whole.nodes_of(NodeKind.PARTNER)}
+    # With the files there, both are held (the test above): the same rows, in other parts.
+    held = GraphData.joined(read_parts(BUNDLED_DATASET))
+    assert len(held.nodes) == len(whole.nodes)
