@@ -29,7 +29,7 @@ from graph.data import Value
 from graph.model import PropType
 from loaders.csvfile import runs_as_formula
 
-__all__ = ["LIST_SEPARATOR", "convert_column", "parse_cell", "show"]
+__all__ = ["LIST_SEPARATOR", "QUIET", "convert_column", "parse_cell", "show"]
 
 LIST_SEPARATOR = "|"
 _INT_TEXT = re.compile(r"-?[0-9]{1,19}")
@@ -55,6 +55,11 @@ class _Quiet:
 
     def problem(self, file: str, line: int, message: str) -> None:
         return None
+
+
+#: Where the problems of cells go when nothing is to be said now (a check that is tried
+#: early, and redone, with its messages, if it fails).
+QUIET = _Quiet()
 
 
 def show(text: str) -> str:
@@ -139,7 +144,7 @@ def convert_column(
         if ptype is PropType.BOOL and (flag := _BOOLS.get(cell.strip().lower())) is not None:
             values.append(flag)
             continue
-        sink = _Quiet() if i in quiet else notes
+        sink = QUIET if i in quiet else notes
         ok, value = parse_cell(sink, file, lines[i], column, ptype, cell)
         if not ok:
             bad.append(i)

@@ -55,7 +55,7 @@ _FORMULA_START = ("=", "+", "@", "\t", "\r")
 _JOIN = "\x00"
 _RISKY_START = re.compile(r"\x00[-=+@\t\r]")  # a literal first: a fast scan
 #: Starts every source digest; change it when the same bytes would load differently.
-_DIGEST_FORMAT = b"gcx dataset csv 1\x00"
+_DIGEST_FORMAT = b"gcx dataset csv 2\x00"
 
 
 @dataclass(frozen=True, order=True)
@@ -122,8 +122,27 @@ class CsvReader:
         self.folder = folder
         self.problems: list[Problem] = []
         self.incomplete: list[str] = []
-        # The version of what is read: every file's name, size and bytes, in reading order.
-        self.digest = hashlib.sha256(_DIGEST_FORMAT)
+        # Each file read: its name -> a hash of its size and bytes (see :meth:`digest`).
+        self._hashes: dict[str, str] = {}
+
+    def digest(self) -> str:
+        """The version of what was read: a hash of every file's name, size and bytes, the
+        same whatever order the files were read in.
+
+        >>> import tempfile, pathlib
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> for name in ("a.csv", "b.csv"):
+        ...     _ = (folder / name).write_text("id\\nx\\n", encoding="utf-8")
+        >>> ab, ba = CsvReader(folder), CsvReader(folder)
+        >>> _ = ab.rows("a.csv", ("id",)), ab.rows("b.csv", ("id",))
+        >>> _ = ba.rows("b.csv", ("id",)), ba.rows("a.csv", ("id",))
+        >>> ab.digest() == ba.digest() != CsvReader(folder).digest()
+        True
+        """
+        h = hashlib.sha256(_DIGEST_FORMAT)
+        for name in sorted(self._hashes):
+            h.update(f"{name}\x00{self._hashes[name]}\x00".encode())
+        return h.hexdigest()
 
     def problem(self, file: str, line: int, message: str) -> None:
         """Note a problem at ``file:line``."""
@@ -270,8 +289,7 @@ class CsvReader:
         except OSError as exc:
             self.unreadable(name, 0, f"cannot be read: {exc.strerror or exc}")
             return None
-        self.digest.update(f"{name}\x00{len(raw)}\x00".encode())
-        self.digest.update(raw)
+        self._hashes[name] = hashlib.sha256(f"{len(raw)}\x00".encode() + raw).hexdigest()
         if raw.startswith(_BOM):
             if not policy.bom_ok:
                 self.unreadable(

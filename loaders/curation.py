@@ -102,6 +102,15 @@ def node_index(nodes: list[Node]) -> NodeIndex:
     return index
 
 
+def stated_sectors(nodes: Iterable[Node]) -> None:
+    """Set each partner's ``sector_basis`` from its own row: ``stated`` when the row names
+    a sector, else none (``sectors.csv``, if there is one, may change both later). Done
+    as the partners are read, so that without ``sectors.csv`` they are complete then."""
+    for n in nodes:
+        if n.kind is NodeKind.PARTNER:
+            n.props["sector_basis"] = "stated" if n.props.get("sector") else None
+
+
 def read_sectors(
     reader: _Reader, nodes: list[Node], *, checkable: bool = True, index: NodeIndex | None = None
 ) -> None:
@@ -110,9 +119,7 @@ def read_sectors(
     goes to ``reader``; ``checkable=False`` (a node file could not be read whole) skips
     the checks of ids against the nodes. ``index`` gives the nodes by id (asked only if
     the file has rows)."""
-    for n in nodes:
-        if n.kind is NodeKind.PARTNER:
-            n.props["sector_basis"] = "stated" if n.props.get("sector") else None
+    stated_sectors(nodes)
     rows = reader.rows(SECTORS_FILE, SECTORS_COLUMNS, required=False)
     if rows:
         _read_sectors(reader, rows, (index or node_index(nodes))(), checkable)

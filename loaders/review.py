@@ -117,7 +117,7 @@ def read_review(path: Path, data: GraphData) -> ReviewResult:
         rels.append(Rel(RelType.ADDRESSES, key[0], key[1], props))
     if reader.problems:
         raise DatasetError(reader.problems)
-    digest = reader.digest.hexdigest()
+    digest = reader.digest()
     return ReviewResult(rels, counts["accept"], counts["reject"], counts[""], already, digest)
 
 

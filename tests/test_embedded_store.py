@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -247,3 +248,25 @@ def test_db_path_that_is_not_a_generation_link_is_reported(tmp_path: Path) -> No
     with pytest.raises(Exception, match="not a graph made by `gcx load`"):
         store.info()
     assert os.path.exists(path)
+
+
+def test_a_folder_without_its_optional_files_loads_what_reading_it_whole_gives(
+    tmp_path: Path,
+) -> None:
+    # Without sectors.csv and curation.csv nothing waits for them (loaders.dataset): the
+    # partners, complete with the basis of their sectors, and every link go to the engine
+    # as soon as they are read. The store holds what reading the folder whole gives.
+
+    folder = tmp_path / "ds"
+    shutil.copytree(BUNDLED_DATASET, folder)
+    (folder / "sectors.csv").unlink()
+    (folder / "curation.csv").unlink()
+    expected = read_dataset(folder)
+    with open_store(Settings(db_path=tmp_path / "g.lbug")) as store:
+        load(folder, store)
+        g = store.snapshot()
+    partners = [n for n in expected.nodes if n.kind.value == "Partner"]
+    assert {n.props["sector_basis"] for n in partners} == {"stated", None}
+    for node in expected.nodes:
+        assert {**node.props, "kind": node.kind.value} == g.nodes[node.id], node.id
+    assert g.number_of_edges() == len(expected.rels)
