@@ -12,6 +12,7 @@ from graph.data import GraphData, Node, Rel, Value
 from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind, RelType
 from graph.settings import BUNDLED_DATASET
 from graph.store.base import Store
+from graph.store.bulk import stage, tables
 from loaders import read_dataset
 
 TRICKY = [
@@ -98,6 +99,29 @@ def test_every_value_comes_back_exactly_as_written(
     for r in data.rels:
         assert rels[(r.source, r.target)] == {p.name: r.props[p.name] for p in REL_PROPERTIES}
     assert empty_store.info().counts == data.counts()
+
+
+#: Texts with nothing to quote in a CSV, which the staging file then holds as they are.
+PLAIN = ["#not a comment", " padded ", "NULL", "\\N", "it's", "ends with \\", "a\ttab", "ünï 😀"]
+
+
+def test_texts_with_nothing_to_quote_are_staged_as_they_are_and_come_back_exactly(
+    empty_store: Store, tmp_path: Path
+) -> None:
+    nodes = [
+        _partner(i, description=text, location=text, roles=[text, "more"], sector=None)
+        for i, text in enumerate(PLAIN)
+    ]
+    nodes.append(_partner(len(PLAIN)))  # NULLs beside them: empty unquoted fields
+    data = GraphData(nodes=nodes)
+    ((table, rows),) = [(t, r) for t, r in tables(data, tmp_path) if r]
+    stage(table, rows)
+    staged = table.staging.read_text(encoding="utf-8")
+    assert '"' not in staged and " padded ," in staged  # unquoted, spaces kept
+    empty_store.replace(data)
+    stored = _node_props(empty_store)
+    for n in nodes:
+        assert stored[n.id] == n.props, n.id
 
 
 def test_the_staging_files_are_gone_after_a_load(empty_store: Store) -> None:

@@ -96,9 +96,11 @@ _REL_ENDS = (Property("source", required=True), Property("target", required=True
 _LIST_SEP = "\x1f"
 _INT64 = (-(2**63), 2**63 - 1)
 _TEXT_TYPES = {str, type(None)}
+#: What makes a text field need quotes in the staging CSV.
+_QUOTE_FOR = ('"', ",", "\n", "\r")
 
 
-def _staged_columns(table: _Table, rows: Sequence[Sequence[Value]]) -> list[list[str]] | None:
+def _staged_columns(table: _Table, rows: Sequence[Sequence[Value]]) -> list[Sequence[str]] | None:
     """Each column of ``rows`` as the staging CSV's fields, or None if a value would not
     survive the CSV.
 
@@ -110,7 +112,7 @@ def _staged_columns(table: _Table, rows: Sequence[Sequence[Value]]) -> list[list
     """
     if any(c in str(table.staging) for c in "'\\"):
         return None
-    out: list[list[str]] = []
+    out: list[Sequence[str]] = []
     for prop, column in zip(table.columns, zip(*rows, strict=True), strict=True):
         if "" in column:
             return None
@@ -165,15 +167,19 @@ def _finite(column: Sequence[Value]) -> bool:
         return False
 
 
-def _quoted(texts: Sequence[str | None]) -> list[str] | None:
-    """Text fields quoted for the CSV (each between double quotes, a quote doubled), NULL
-    as an empty unquoted field; None if a text holds a NUL byte. The whole column is
-    escaped by a few passes over one joined string (NUL marks the field boundaries)."""
+def _quoted(texts: Sequence[str | None]) -> Sequence[str] | None:
+    """Text fields for the CSV, NULL as an empty unquoted field; None if a text holds a
+    NUL byte. The whole column is escaped by a few passes over one joined string (NUL
+    marks the field boundaries): each text between double quotes, a quote doubled; or,
+    when no text holds a quote, a comma or a line break, each as it is (the engine reads
+    an unquoted field verbatim, spaces, backslashes and all; no text is empty)."""
     has_null = None in texts
     strings = ["" if t is None else t for t in texts] if has_null else texts
     text = "\x00".join(strings)  # type: ignore[arg-type]
     if text.count("\x00") != len(strings) - 1:
         return None
+    if not any(c in text for c in _QUOTE_FOR):
+        return strings  # type: ignore[return-value]
     escaped = text.replace('"', '""').replace("\x00", '"\x00"')
     fields = f'"{escaped}"'.split("\x00")
     if has_null:  # a NULL became '""'; no value is empty, so no other field is
