@@ -22,7 +22,7 @@ f.csv:4: tags: the list item '=1' begins with '='
 from __future__ import annotations
 
 import re
-from collections.abc import Container, Sequence
+from collections.abc import Sequence
 from typing import Protocol
 
 from graph.data import Value
@@ -51,7 +51,7 @@ class Notes(Protocol):
 
 
 class _Quiet:
-    """A sink for the problems of rows already known to be refused for another reason."""
+    """A sink that drops every problem (:data:`QUIET`)."""
 
     def problem(self, file: str, line: int, message: str) -> None:
         return None
@@ -123,10 +123,9 @@ def convert_column(
     column: str,
     ptype: PropType,
     cells: Sequence[str],
-    quiet: Container[int] = (),
 ) -> tuple[list[Value], list[int]]:
     """The values of one column, and the indexes of its bad cells (their value ``None``,
-    each problem noted, except for the rows in ``quiet``)."""
+    each problem noted)."""
     if ptype is PropType.STRING:  # most columns: nothing can be wrong with a text cell
         return [cell if cell.strip() else None for cell in cells], []
     whole = _whole_column(ptype, cells)
@@ -144,8 +143,7 @@ def convert_column(
         if ptype is PropType.BOOL and (flag := _BOOLS.get(cell.strip().lower())) is not None:
             values.append(flag)
             continue
-        sink = QUIET if i in quiet else notes
-        ok, value = parse_cell(sink, file, lines[i], column, ptype, cell)
+        ok, value = parse_cell(notes, file, lines[i], column, ptype, cell)
         if not ok:
             bad.append(i)
         values.append(value)

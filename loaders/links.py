@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import itemgetter
 from typing import Protocol
 
@@ -51,8 +52,6 @@ class DatasetSoFar(Protocol):
 #: Relationship types by name, and the (from, to) kinds each joins.
 _REL_TYPES = {t.value: t for t in RelType}
 _REL_ENDS = {t: frozenset(spec.ends) for t, spec in REL_TYPES.items()}
-#: Every (type, from kind, to kind) a relationship may have.
-_REL_JOINS = {(t, a, b) for t, ends in _REL_ENDS.items() for a, b in ends}
 #: The node kinds each relationship type joins (its rows can be checked once all are read).
 _REL_KINDS = {t: frozenset(k for pair in ends for k in pair) for t, ends in _REL_ENDS.items()}
 
@@ -127,7 +126,7 @@ def _keep_clean(ds: DatasetSoFar, links: Links, rtype: RelType) -> bool:
         if wrong:
             return False
         props.append(values)
-    clean = _clean_batch(ds, cells, [rtype] * len(lines), props, links.seen, lines)
+    clean = _clean_batch(ds, rtype, cells, props, links.seen, lines)
     if clean is None:
         return False
     ds.rels.extend(clean)
@@ -147,8 +146,7 @@ def read_relationships(ds: DatasetSoFar) -> Iterator[None]:
     unchecked = 0
     for rtype in list(links.by_type):
         lines, cells = links.rows(rtype)
-        types: list[RelType | None] = [rtype] * len(lines)
-        unchecked += _check_batch(ds, lines, cells, types, set(), links.seen, partial_nodes)
+        unchecked += _check_batch(ds, rtype, lines, cells, links.seen, partial_nodes)
         del links.by_type[rtype]
         yield
     if unchecked:
@@ -162,32 +160,26 @@ def read_relationships(ds: DatasetSoFar) -> Iterator[None]:
 
 def _check_batch(
     ds: DatasetSoFar,
+    rtype: RelType,
     lines: list[int],
     cells: list[tuple[str, ...]],
-    types: list[RelType | None],
-    unknown: set[int],
     seen: dict[tuple[str, str, str], int],
     partial_nodes: list[str],
 ) -> int:
-    """Check one batch of relationship rows (``unknown``: those of no known type, already
-    reported) and keep the good ones; how many ends could not be checked."""
+    """Check the rows of one type, noting every problem, and keep the good ones; how many
+    ends could not be checked."""
     reader = ds.reader
-    bad: set[int] = set(unknown)
+    bad: set[int] = set()
     props: list[list[Value]] = []
     for prop, column in zip(REL_PROPERTIES, cells[3:], strict=True):
-        values, wrong = convert_column(
-            reader, REL_FILE, lines, prop.name, prop.type, column, quiet=unknown
-        )
+        values, wrong = convert_column(reader, REL_FILE, lines, prop.name, prop.type, column)
         bad.update(wrong)
         props.append(values)
-    if not bad and (clean := _clean_batch(ds, cells, types, props, seen, lines)) is not None:
+    if not bad and (clean := _clean_batch(ds, rtype, cells, props, seen, lines)) is not None:
         ds.rels.extend(clean)
         return 0
     unchecked = 0
     for i, row in enumerate(zip(*props, strict=True)):
-        rtype = types[i]
-        if rtype is None:
-            continue
         line, source, target = lines[i], cells[1][i].strip(), cells[2][i].strip()
         ok, missing_ends = _ends(ds, line, rtype, source, target, checkable=not partial_nodes)
         unchecked += missing_ends
@@ -221,32 +213,31 @@ _BASIS_OK = {
 
 def _clean_batch(
     ds: DatasetSoFar,
+    rtype: RelType,
     cells: list[tuple[str, ...]],
-    types: list[RelType | None],
     props: list[list[Value]],
     seen: dict[tuple[str, str, str], int],
     lines: list[int],
 ) -> list[Rel] | None:
-    """The relationships of a batch whose typed cells were all good, when every row is
-    clean, decided over whole columns: a known type, ends that exist and are of kinds
-    it joins, a basis with its evidence, no duplicate. None when a row is not (nothing
+    """The relationships of one type whose typed cells were all good, when every row is
+    clean, decided over whole columns: ends that exist and are of kinds the type joins,
+    a basis with its evidence, no duplicate. None when a row is not (nothing
     noted: :func:`_check_batch` then looks at each row and says what is wrong)."""
     sources = [cell.strip() for cell in cells[1]]
     targets = [cell.strip() for cell in cells[2]]
     kinds = ds.kinds
-    joins = zip(types, map(kinds.get, sources), map(kinds.get, targets), strict=True)
-    if not set(joins) <= _REL_JOINS:
-        return None  # an unknown type or a missing end is None, which is in no join
+    joins = zip(map(kinds.get, sources), map(kinds.get, targets), strict=True)
+    if not set(joins) <= _REL_ENDS[rtype]:
+        return None  # a missing end is None, which is in no join
     has_url, has_method = map(bool, props[_SOURCE_URL]), map(bool, props[_METHOD])
     if not set(zip(props[_BASIS], has_url, has_method, strict=True)) <= _BASIS_OK:
         return None
-    names = [t.value for t in types]  # type: ignore[union-attr]
-    keys = list(zip(names, sources, targets, strict=True))
+    keys = list(zip(repeat(rtype.value), sources, targets))
     if len(set(keys)) != len(keys) or not seen.keys().isdisjoint(keys):
         return None
     seen.update(zip(keys, lines, strict=True))
-    rows = zip(types, sources, targets, zip(*props, strict=True), strict=True)
-    return [Rel(t, s, g, dict(zip(_REL_NAMES, row, strict=True))) for t, s, g, row in rows]  # type: ignore[arg-type]
+    rows = zip(sources, targets, zip(*props, strict=True), strict=True)
+    return [Rel(rtype, s, g, dict(zip(_REL_NAMES, row, strict=True))) for s, g, row in rows]
 
 
 def _basis_ok(reader: CsvReader, line: int, rprops: dict[str, Value]) -> bool:
