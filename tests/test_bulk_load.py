@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 from typing import Any
 
+import ladybug
 import pytest
 
 from graph.data import GraphData, Node, Rel, Value
 from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind, RelType
 from graph.settings import BUNDLED_DATASET
 from graph.store.base import Store
-from graph.store.bulk import stage, tables
+from graph.store.bulk import stage, tables, writer_threads
 from loaders import read_dataset
 
 TRICKY = [
@@ -128,6 +130,27 @@ def test_the_staging_files_are_gone_after_a_load(empty_store: Store) -> None:
     empty_store.replace(_graph())
     generations = empty_store.generations  # type: ignore[attr-defined]
     assert not [p for p in generations.iterdir() if p.suffix == ".staging"]
+
+
+@pytest.mark.parametrize(("cpus", "threads"), [(1, 1), (2, 1), (8, 7)])
+def test_the_writer_leaves_one_cpu_to_the_validating_thread(
+    empty_store: Store, monkeypatch: pytest.MonkeyPatch, cpus: int, threads: int
+) -> None:
+    """The load's engine runs one thread fewer than the CPUs the process may use (at
+    least one): the loader's Python thread validates the next file on the last one."""
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)))
+    assert writer_threads() == threads
+    opened: list[dict[str, Any]] = []
+    real = ladybug.Database
+
+    def database(path: str, **settings: Any) -> Any:  # the real engine, its settings noted
+        opened.append(settings)
+        return real(path, **settings)
+
+    monkeypatch.setattr(ladybug, "Database", database)
+    empty_store.replace(_graph())
+    assert [s.get("max_num_threads") for s in opened] == [threads]
+    assert _node_props(empty_store)["p99"]["explicitly_called_partner"] is False
 
 
 def test_the_version_of_a_loaded_folder_is_a_hash_of_its_bytes(tmp_path: Path) -> None:
