@@ -2,9 +2,12 @@
 
 ``bench.run``'s floor measurement stages every table exactly as a load does
 (:func:`graph.store.bulk.stage`, not timed), then times :func:`copy_all`: a fresh
-database with the same settings as a load's (automatic checkpoints off), the schema, each
-table's ``COPY`` (all in one query: :func:`graph.store.bulk.run_steps`) and one
-checkpoint. No validation, no staging, no fingerprint, no swap.
+database with a load's settings (automatic checkpoints off), the schema, each table's
+``COPY`` (all in one query: :func:`graph.store.bulk.run_steps`) and one checkpoint. The
+engine keeps its default threads, one per CPU: a load's writer leaves one CPU to the
+validating thread (:func:`graph.store.bulk.writer_threads`), which the floor does not
+have; alone, the engine is as fast with one thread as with two on the bench machine. No
+validation, no staging, no fingerprint, no swap.
 """
 
 from __future__ import annotations

@@ -7,7 +7,8 @@ engine's ``COPY``; values a CSV cannot carry exactly take parameter batches inst
 (:func:`stage`). The staging CSV is built column by column (checks, list joins and
 quoting are a few C-level passes over each column, not a call per cell: 0.44 s to
 0.25 s at x100). One :class:`Writer` thread owns the new database (automatic
-checkpoints off, one checkpoint at the end), so the engine reads one table while Python
+checkpoints off, one checkpoint at the end, one engine thread fewer than the CPUs:
+:func:`writer_threads`), so the engine reads one table while Python
 stages the next, or validates the next file: :func:`write_parts` takes the graph part by
 part, as the loader hands it over; the tables queued meanwhile go to the engine as one
 query (:func:`run_steps`). ``graph.store.embedded`` swaps the generation in when every
