@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import ladybug
 import pytest
 
+import graph.store.bulk as bulk
 from graph.data import GraphData, Node, Rel, Value
 from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind, RelType
 from graph.settings import BUNDLED_DATASET
 from graph.store.base import Store
-from graph.store.bulk import stage, tables, writer_threads
+from graph.store.bulk import LOAD_SWITCH_INTERVAL_S, quick_handoffs, stage, tables, writer_threads
 from loaders import read_dataset
 
 TRICKY = [
@@ -151,6 +154,44 @@ def test_the_writer_leaves_one_cpu_to_the_validating_thread(
     empty_store.replace(_graph())
     assert [s.get("max_num_threads") for s in opened] == [threads]
     assert _node_props(empty_store)["p99"]["explicitly_called_partner"] is False
+
+
+def test_a_load_hands_the_gil_over_quickly_and_restores_the_interval_after(
+    empty_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """While a load writes, the loading thread lets the writer have the GIL within 1 ms;
+    after it, done or failed, the process's switch interval is what it was."""
+    seen: list[float] = []
+    real_stage = bulk.stage
+
+    def stage_noting(*args: Any) -> Any:  # the real staging, the interval noted
+        seen.append(sys.getswitchinterval())
+        return real_stage(*args)
+
+    monkeypatch.setattr(bulk, "stage", stage_noting)
+    before = sys.getswitchinterval()
+    assert before > LOAD_SWITCH_INTERVAL_S  # Python's default, 5 ms
+    empty_store.replace(_graph())
+    assert seen and set(seen) == {LOAD_SWITCH_INTERVAL_S}
+    assert sys.getswitchinterval() == before
+
+    def parts_then_failure() -> Iterator[GraphData]:
+        yield _graph()
+        raise RuntimeError("the loader found a problem")
+
+    with pytest.raises(RuntimeError, match="found a problem"):
+        empty_store.replace_parts(parts_then_failure())
+    assert sys.getswitchinterval() == before
+    assert _node_props(empty_store)["p99"]["explicitly_called_partner"] is False  # kept
+
+
+def test_overlapping_loads_restore_the_interval_once_the_last_ends() -> None:
+    before = sys.getswitchinterval()
+    with quick_handoffs():
+        with quick_handoffs():
+            assert sys.getswitchinterval() == LOAD_SWITCH_INTERVAL_S
+        assert sys.getswitchinterval() == LOAD_SWITCH_INTERVAL_S  # the first load still writes
+    assert sys.getswitchinterval() == before
 
 
 def test_the_version_of_a_loaded_folder_is_a_hash_of_its_bytes(tmp_path: Path) -> None:
