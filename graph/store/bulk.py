@@ -486,7 +486,7 @@ def write_parts(target: Path, parts: Iterable[GraphData]) -> Written:
     COPY (tens of times faster than ``UNWIND ... CREATE``); a table that several parts
     fill gets one COPY per part. A :class:`Writer` thread owns the database and runs each
     COPY while this thread stages the next table, or takes the next part from the loader
-    (which validates it meanwhile: the engine works outside the GIL). Once every part is
+    (which validates it meanwhile: the engine works outside the GIL, mostly). Once every part is
     handed over, this thread takes the counts and the version and lets the parts go while
     the engine finishes its last COPY and the checkpoint, so freeing them costs the load
     nothing. Meanwhile the threads hand the GIL over within 1 ms (:func:`quick_handoffs`).
