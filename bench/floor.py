@@ -5,7 +5,7 @@
 database with a load's settings (automatic checkpoints off), the schema, each table's
 ``COPY`` (all in one query: :func:`graph.store.bulk.run_steps`) and one checkpoint. The
 engine keeps its default threads, one per CPU: a load's writer leaves one CPU to the
-validating thread (:func:`graph.store.bulk.writer_threads`), which the floor does not
+validating thread (:func:`graph.store.threads.writer_threads`), which the floor does not
 have; alone, the engine is as fast with one thread as with two on the bench machine. No
 validation, no staging, no fingerprint, no swap.
 """

@@ -17,7 +17,8 @@ from graph.data import GraphData, Node, Rel, Value
 from graph.model import NODE_KINDS, REL_PROPERTIES, NodeKind, RelType
 from graph.settings import BUNDLED_DATASET
 from graph.store.base import Store
-from graph.store.bulk import LOAD_SWITCH_INTERVAL_S, quick_handoffs, stage, tables, writer_threads
+from graph.store.bulk import stage, tables
+from graph.store.threads import LOAD_SWITCH_INTERVAL_S, quick_handoffs, writer_threads
 from loaders import read_dataset
 
 TRICKY = [

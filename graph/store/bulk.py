@@ -8,7 +8,7 @@ engine's ``COPY``; values a CSV cannot carry exactly take parameter batches inst
 quoting are a few C-level passes over each column, not a call per cell: 0.44 s to
 0.25 s at x100). One :class:`Writer` thread owns the new database (automatic
 checkpoints off, one checkpoint at the end, one engine thread fewer than the CPUs:
-:func:`writer_threads`), so the engine reads one table while Python
+:func:`~graph.store.threads.writer_threads`), so the engine reads one table while Python
 stages the next, or validates the next file: :func:`write_parts` takes the graph part by
 part, as the loader hands it over; the tables queued meanwhile go to the engine as one
 query (:func:`run_steps`). ``graph.store.embedded`` swaps the generation in when every
@@ -17,12 +17,9 @@ part came and the counts match.
 
 from __future__ import annotations
 
-import contextlib
 import math
-import os
 import queue
 import shutil
-import sys
 import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
@@ -45,16 +42,15 @@ from graph.model import (
     RelType,
 )
 from graph.store import cypher
+from graph.store.threads import quick_handoffs, writer_threads
 
 __all__ = [
-    "LOAD_SWITCH_INTERVAL_S",
     "Step",
     "Writer",
     "Written",
     "all_rows",
     "copy_tables",
     "count_rows",
-    "quick_handoffs",
     "run_steps",
     "schema_ddl",
     "stage",
@@ -62,69 +58,9 @@ __all__ = [
     "write_graph",
     "write_parts",
     "write_table",
-    "writer_threads",
 ]
 
 _BATCH = 5000
-
-
-def writer_threads() -> int:
-    """The engine threads a load's writer runs with: every CPU this process may use but
-    one, which the loader's Python thread keeps busy validating the next file meanwhile.
-
-    At x100 on two CPUs, one engine thread beside the validator loads in 1.86 s where the
-    engine's default (a thread per CPU) takes 2.03 s, with 13% less CPU: its second thread
-    only competes with the validator. The engine alone (the floor) takes the same time
-    either way (``docs/benchmarks.md``).
-    """
-    if hasattr(os, "sched_getaffinity"):  # the CPUs this process may run on (Linux)
-        usable = len(os.sched_getaffinity(0))
-    else:
-        usable = os.cpu_count() or 1
-    return max(1, usable - 1)
-
-
-#: Python's thread switch interval during a load (its default is 5 ms): see quick_handoffs.
-LOAD_SWITCH_INTERVAL_S = 0.001
-
-
-class _SwitchInterval:
-    """The switch interval lowered while any load in this process writes, then restored."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._loads = 0
-        self._saved = 0.0
-
-    @contextlib.contextmanager
-    def lowered(self, seconds: float) -> Iterator[None]:
-        with self._lock:
-            if self._loads == 0:
-                self._saved = sys.getswitchinterval()
-                sys.setswitchinterval(min(seconds, self._saved))
-            self._loads += 1
-        try:
-            yield
-        finally:
-            with self._lock:
-                self._loads -= 1
-                if self._loads == 0:
-                    sys.setswitchinterval(self._saved)
-
-
-_SWITCH = _SwitchInterval()
-
-
-def quick_handoffs() -> contextlib.AbstractContextManager[None]:
-    """Python's thread switch interval at :data:`LOAD_SWITCH_INTERVAL_S` (1 ms) while a
-    load writes, restored after the last load of the process ends.
-
-    The writer thread needs the GIL each time the engine returns (a result to wrap, the
-    next tables to take), and the loading thread holds it, validating, until the
-    interval has passed: 5 ms by default, during which the engine idles. At x100, eight
-    alternated loads each: 1.70 s against 1.81 s (``docs/benchmarks.md``).
-    """
-    return _SWITCH.lowered(LOAD_SWITCH_INTERVAL_S)
 
 
 #: The embedded schema (kept under this name for the bench and tests).
@@ -322,9 +258,10 @@ class Step:
 class Writer:
     """A new generation's database, written by one thread while the loader stages tables.
 
-    The thread creates the database (automatic checkpoints off, :func:`writer_threads`
-    engine threads) and its schema, runs the steps in order as they arrive (those queued
-    meanwhile together, :func:`run_steps`), then checkpoints once and counts what it holds.
+    The thread creates the database (automatic checkpoints off, the engine threads of
+    :func:`~graph.store.threads.writer_threads`) and its schema, runs the steps in order as
+    they arrive (those queued meanwhile together, :func:`run_steps`), then checkpoints once
+    and counts what it holds.
     After a failure or :meth:`abort` the remaining steps are skipped; :meth:`finish` waits,
     closes and raises the failure.
     """
@@ -489,12 +426,12 @@ def write_parts(target: Path, parts: Iterable[GraphData]) -> Written:
     (which validates it meanwhile: the engine works outside the GIL, mostly). Once every part is
     handed over, this thread takes the counts and the version and lets the parts go while
     the engine finishes its last COPY and the checkpoint, so freeing them costs the load
-    nothing. Meanwhile the threads hand the GIL over within 1 ms (:func:`quick_handoffs`).
-    If taking a part raises, the writer stops after the table it is writing and the error
-    propagates; the caller deletes ``target``. No explicit transaction: nobody
-    sees this file until the store's link swap, a failure deletes it, and one transaction
-    over every COPY holds each table's buffers until the commit (about 20 MiB per table,
-    whatever its size).
+    nothing. Meanwhile the threads hand the GIL over within 1 ms
+    (:func:`~graph.store.threads.quick_handoffs`). If taking a part raises, the writer
+    stops after the table it is writing and the error propagates; the caller deletes
+    ``target``. No explicit transaction: nobody sees this file until the store's link
+    swap, a failure deletes it, and one transaction over every COPY holds each table's
+    buffers until the commit (about 20 MiB per table, whatever its size).
     """
     with quick_handoffs():  # the writer's every return from the engine is on the path
         staging = target.with_suffix(".staging")
