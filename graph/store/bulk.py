@@ -61,8 +61,6 @@ __all__ = [
 ]
 
 _BATCH = 5000
-
-
 #: The embedded schema (kept under this name for the bench and tests).
 schema_ddl = cypher.schema_ddl
 
@@ -261,9 +259,8 @@ class Writer:
     The thread creates the database (automatic checkpoints off, the engine threads of
     :func:`~graph.store.threads.writer_threads`) and its schema, runs the steps in order as
     they arrive (those queued meanwhile together, :func:`run_steps`), then checkpoints once
-    and counts what it holds.
-    After a failure or :meth:`abort` the remaining steps are skipped; :meth:`finish` waits,
-    closes and raises the failure.
+    and counts what it holds. After a failure or :meth:`abort` the remaining steps are
+    skipped; :meth:`finish` waits, closes and raises the failure.
     """
 
     def __init__(self, target: Path) -> None:
@@ -423,10 +420,10 @@ def write_parts(target: Path, parts: Iterable[GraphData]) -> Written:
     COPY (tens of times faster than ``UNWIND ... CREATE``); a table that several parts
     fill gets one COPY per part. A :class:`Writer` thread owns the database and runs each
     COPY while this thread stages the next table, or takes the next part from the loader
-    (which validates it meanwhile: the engine works outside the GIL, mostly). Once every part is
-    handed over, this thread takes the counts and the version and lets the parts go while
-    the engine finishes its last COPY and the checkpoint, so freeing them costs the load
-    nothing. Meanwhile the threads hand the GIL over within 1 ms
+    (which validates it meanwhile: the engine works outside the GIL, mostly). Once every
+    part is handed over, this thread takes the counts and the version and lets the parts
+    go while the engine finishes its last COPY and the checkpoint, so freeing them costs
+    the load nothing. Meanwhile the threads hand the GIL over within 1 ms
     (:func:`~graph.store.threads.quick_handoffs`). If taking a part raises, the writer
     stops after the table it is writing and the error propagates; the caller deletes
     ``target``. No explicit transaction: nobody sees this file until the store's link
